@@ -1,0 +1,111 @@
+// Command owr-import imports a client's customer list from CSV or Excel into
+// Onlinewerkrooster through its Customers API. This file only wires cobra
+// commands to the packages and maps errors to exit codes in one place.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Stamped by the Makefile with -ldflags -X.
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+// Exit codes of DESIGN section 7, the contract scripts rely on.
+const (
+	exitOK      = 0
+	exitSome    = 1 // finished, some rows not created / not valid
+	exitUsage   = 2 // usage, input or mapping error, nothing sent
+	exitAborted = 3 // run aborted, partial results written
+)
+
+// exitError carries the exit code a failure maps to. Commands return it; main
+// prints the message once and exits with the code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so main exits with code; nil stays nil.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// silentExit ends the process with code without printing anything more: the
+// command has already said what happened (a summary, for instance).
+type silentExit int
+
+func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "owr-import",
+		Short:         "Import a customer list from CSV or Excel into Onlinewerkrooster",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newVersionCmd(), newSandboxCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and build date",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "owr-import %s (commit %s, built %s)\n", version, commit, date)
+		},
+	}
+}
+
+// exitCodeFor maps any error returned by a command to the process exit code.
+// Errors that carry no code are usage errors (cobra's flag errors) or data
+// errors caught before anything was sent: both are code 2.
+func exitCodeFor(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var s silentExit
+	if errors.As(err, &s) {
+		return int(s)
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	return exitUsage
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil {
+		var s silentExit
+		if !errors.As(err, &s) {
+			fmt.Fprintln(stderr, "error:", err)
+		}
+	}
+	return exitCodeFor(err)
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

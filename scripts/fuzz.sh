@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+echo "make fuzz: not yet built" >&2
+exit 1
