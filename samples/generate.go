@@ -98,19 +98,19 @@ func main() {
 		})
 	}
 	// Planted problems, each documented in samples/README.md.
-	rows[5].vat = "BE0417497107"               // check digits wrong (should end 06)
-	rows[9].city = ""                          // required city missing
-	rows[13].id = "1O14"                       // letter O typed instead of zero
-	rows[21].number = rows[20].number          // same customer number as the row above
-	rows[27].vat = ""                          // VAT number missing
-	rows = append(rows, row{                   // already exists in the built-in sandbox: a 409 conflict
+	rows[5].vat = "BE0417497107"      // check digits wrong (should end 06)
+	rows[9].city = ""                 // required city missing
+	rows[13].id = "1O14"              // letter O typed instead of zero
+	rows[21].number = rows[20].number // same customer number as the row above
+	rows[27].vat = ""                 // VAT number missing
+	rows = append(rows, row{          // already exists in the built-in sandbox: a 409 conflict
 		id: "990001", number: "OWR-990001", name: "Reeds Aanwezig BV", vat: "BE 0403.170.701",
 		address: "Wetstraat 16", postcode: "1000", city: "Brussel", country: "België",
 		phone: "+32 2 000 00 00", email: "info@reedsaanwezig.example",
 	})
-	rows = append(rows, rows[2])               // the same customer twice (an export glitch)
+	rows = append(rows, rows[2]) // the same customer twice (an export glitch)
 	rows[len(rows)-1].email = "facturation@dubois.example"
-	rows = append(rows, row{                   // a name a spreadsheet would run as a formula: neutralised in the results
+	rows = append(rows, row{ // a name a spreadsheet would run as a formula: neutralised in the results
 		id: "1043", number: "K-01043", name: "=Formule Consult", vat: vat(4770001, 0),
 		address: "Kouter 1", postcode: "9000", city: "Gent", country: "België",
 		phone: "+32 9 111 22 33", email: "hallo@formule.example",
