@@ -1,18 +1,202 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"owr-import/sandbox"
 )
 
-// newSandboxCmd is a placeholder until the sandbox lands.
+// sandboxOptions is everything `owr-import sandbox` needs: its flags and its
+// dependencies (streams, environment), so it can be run without a process.
+type sandboxOptions struct {
+	addr        string
+	db          string
+	apiKey      string
+	customerKey string
+	public      bool
+	quiet       bool
+	seed        int64
+	faults      sandbox.Faults
+
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
 func newSandboxCmd() *cobra.Command {
-	return &cobra.Command{
+	opts := &sandboxOptions{getenv: os.Getenv}
+	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve a local Customers API for rehearsals (not yet)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("the sandbox is not built yet")
+		Short: "Serve a local Customers API to rehearse a migration",
+		Long: `Serve a local stand-in for the Onlinewerkrooster Customers API, with the same
+headers, validation and answers, storing customers in a SQLite file.
+
+Point a run at it with --base-url, or rehearse bad days with the fault flags:
+latency, 500 errors, Heroku 503 pages, 429 throttling, dropped connections and
+requests that hang past the client's timeout.
+
+Keys: --api-key/--customer-key, else OWR_API_KEY/OWR_CUSTOMER_KEY, else random
+sandbox-only keys are generated and printed.`,
+		Example: `  owr-import sandbox
+  owr-import sandbox --db :memory: --api-key k --customer-key c
+  owr-import sandbox --error-rate 0.05 --unavailable-rate 0.02 --throttle 10 --seed 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.stdout, opts.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runSandbox(ctx, opts)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback only unless --public)")
+	f.StringVar(&opts.db, "db", "sandbox.db", `SQLite file keeping the customers across restarts, or ":memory:" for a throwaway store`)
+	f.StringVar(&opts.apiKey, "api-key", "", "key the apikey header must carry (default: $OWR_API_KEY, else generated)")
+	f.StringVar(&opts.customerKey, "customer-key", "", "key the CustomerKey header must carry (default: $OWR_CUSTOMER_KEY, else generated)")
+	f.BoolVar(&opts.public, "public", false, "allow listening on a non-loopback address (reachable from other machines)")
+	f.BoolVar(&opts.quiet, "quiet", false, "do not log one line per request on stderr")
+	f.Int64Var(&opts.seed, "seed", 0, "seed of the fault generator: the same seed replays the same faults")
+	f.DurationVar(&opts.faults.Latency, "latency", 0, "delay added to every create (e.g. 50ms)")
+	f.DurationVar(&opts.faults.Jitter, "jitter", 0, "random extra delay in [0, jitter) added to every create")
+	f.Float64Var(&opts.faults.ErrorRate, "error-rate", 0, "share of creates answered 500 (0..1)")
+	f.Float64Var(&opts.faults.UnavailableRate, "unavailable-rate", 0, "share of creates answered 503 with Heroku's HTML error page (0..1)")
+	f.Float64Var(&opts.faults.DropRate, "drop-rate", 0, "share of creates stored and then left unanswered, connection closed (0..1)")
+	f.Float64Var(&opts.faults.HangRate, "hang-rate", 0, "share of creates stored and then answered only after --hang (0..1)")
+	f.DurationVar(&opts.faults.Hang, "hang", 0, "how long a hung create is held (longer than the client's timeout, e.g. 40s)")
+	f.Float64Var(&opts.faults.Throttle, "throttle", 0, "creates accepted per second; above it answer 429 with Retry-After (0 = no limit)")
+	return cmd
+}
+
+// runSandbox validates the options, serves until ctx ends, then shuts down.
+func runSandbox(ctx context.Context, o *sandboxOptions) error {
+	if err := sandbox.CheckListenAddr(o.addr, o.public); err != nil {
+		return err
+	}
+	if err := o.faults.Validate(); err != nil {
+		return err
+	}
+	if o.faults.Hang > 0 && o.faults.HangRate == 0 {
+		fmt.Fprintln(o.stderr, "note: --hang has no effect without --hang-rate")
+	}
+	apiKey, apiFrom := pickKey(o.apiKey, "--api-key", o.getenv("OWR_API_KEY"), "OWR_API_KEY")
+	custKey, custFrom := pickKey(o.customerKey, "--customer-key", o.getenv("OWR_CUSTOMER_KEY"), "OWR_CUSTOMER_KEY")
+	cfg := sandbox.Config{
+		APIKey:      apiKey,
+		CustomerKey: custKey,
+		DB:          o.db,
+		Faults:      o.faults,
+		Seed:        o.seed,
+	}
+	if !o.quiet {
+		cfg.Log = o.stderr
+	}
+	srv, err := sandbox.Start(cfg, o.addr)
+	if err != nil {
+		return err
+	}
+	printBanner(o, srv, apiFrom, custFrom)
+
+	<-ctx.Done()
+	fmt.Fprintln(o.stdout, "stopping the sandbox...")
+	n := -1
+	if cs, err := srv.Customers(context.Background()); err == nil {
+		n = len(cs)
+	}
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("the sandbox did not stop cleanly: %w", err)
+	}
+	switch {
+	case n >= 0 && o.db == sandbox.MemoryDB:
+		fmt.Fprintf(o.stdout, "sandbox stopped; its %d customer(s) were kept in memory only and are gone\n", n)
+	case n >= 0:
+		fmt.Fprintf(o.stdout, "sandbox stopped; %d customer(s) stored in %s\n", n, o.db)
+	default:
+		fmt.Fprintln(o.stdout, "sandbox stopped")
+	}
+	return nil
+}
+
+// pickKey returns the key from the flag, else the environment, else "" (the
+// sandbox then generates one), with where it came from.
+func pickKey(flagVal, flagName, envVal, envName string) (key, from string) {
+	switch {
+	case flagVal != "":
+		return flagVal, flagName
+	case envVal != "":
+		return envVal, envName
+	}
+	return "", ""
+}
+
+// printBanner tells the user where the sandbox listens, how to call it and,
+// only for keys generated here, what the keys are.
+func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom string) {
+	w := o.stdout
+	store := o.db
+	if store == sandbox.MemoryDB {
+		store = "in memory, lost when the sandbox stops"
+	}
+	fmt.Fprintf(w, "owr-import sandbox: Customers API on %s (store: %s)\n", srv.URL, store)
+	if o.public {
+		fmt.Fprintln(w, "warning: --public: other machines can reach this sandbox (plain HTTP)")
+	}
+	apiHdr, custHdr := `"apikey: $OWR_API_KEY"`, `"CustomerKey: $OWR_CUSTOMER_KEY"`
+	if apiFrom == "" || custFrom == "" {
+		fmt.Fprintln(w, "Sandbox-only keys, generated for this session (they open nothing but this sandbox):")
+	}
+	if apiFrom == "" {
+		fmt.Fprintf(w, "  apikey:      %s\n", srv.APIKey)
+		apiHdr = "'apikey: " + srv.APIKey + "'"
+	} else {
+		fmt.Fprintf(w, "  apikey:      from %s (not shown)\n", apiFrom)
+	}
+	if custFrom == "" {
+		fmt.Fprintf(w, "  CustomerKey: %s\n", srv.CustomerKey)
+		custHdr = "'CustomerKey: " + srv.CustomerKey + "'"
+	} else {
+		fmt.Fprintf(w, "  CustomerKey: from %s (not shown)\n", custFrom)
+	}
+	if faults := describeFaults(o.faults, o.seed); faults != "" {
+		fmt.Fprintln(w, "Faults:", faults)
+	}
+	fmt.Fprintln(w, "Try it:")
+	fmt.Fprintf(w, `  curl -sS -X POST %s/api/customers/ \
+    -H %s -H %s -H 'content-type: application/json' \
+    -d '{"extCustomerId": 1001, "extCustomerNumber": "C1001", "name": "Bakkerij Janssens", "enterpriseNumber": "BE0123456789", "address": {"street": "Kerkstraat", "streetNumber": "15B", "city": "Gent", "postalCode": "9000", "country": "belgium"}}'
+`, srv.URL, apiHdr, custHdr)
+	fmt.Fprintf(w, "  curl -sS %s/api/customers -H %s -H %s\n", srv.URL, apiHdr, custHdr)
+	if apiFrom != "" || custFrom != "" {
+		fmt.Fprintln(w, "  (with OWR_API_KEY / OWR_CUSTOMER_KEY set to the keys you gave)")
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// describeFaults summarises the active faults in one line, or "".
+func describeFaults(f sandbox.Faults, seed int64) string {
+	var parts []string
+	if f.Latency > 0 || f.Jitter > 0 {
+		parts = append(parts, fmt.Sprintf("latency %s + up to %s", f.Latency, f.Jitter))
+	}
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"500", f.ErrorRate}, {"503", f.UnavailableRate}, {"dropped", f.DropRate}, {"hung " + f.Hang.String(), f.HangRate}} {
+		if r.v > 0 {
+			parts = append(parts, fmt.Sprintf("%g%% %s", r.v*100, r.name))
+		}
+	}
+	if f.Throttle > 0 {
+		parts = append(parts, fmt.Sprintf("429 above %g/s", f.Throttle))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (seed %d)", seed)
 }

@@ -58,9 +58,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetFlagErrorFunc(flagError)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newVersionCmd(), newSandboxCmd())
+	root.AddCommand(newVersionCmd(), newSandboxCmd(), newValidateCmd(), newRunCmd(), newMappingCmd())
 	return root
 }
 

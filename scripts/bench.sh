@@ -1,3 +1,16 @@
 #!/usr/bin/env bash
-echo "make bench: not yet built" >&2
-exit 1
+# make bench: Go micro-benchmarks, then each product benchmark side by side
+# with its peer on this machine. Figures are ratios measured in the same run.
+set -uo pipefail
+bin=${1:-./owr-import}
+cd "$(dirname "$0")/.."
+status=0
+echo "== go test -bench (importer, mapping, sandbox)"
+go test -run '^$' -bench . -benchmem -benchtime 2x ./importer ./mapping ./sandbox | grep -E '^(Benchmark|ok|FAIL)' || status=1
+echo "== sandbox under wrk"
+bash scripts/bench_sandbox.sh "$bin" || status=1
+echo "== validate vs peers"
+bash scripts/bench_validate.sh "$bin" || status=1
+echo "== run vs peers"
+bash scripts/bench_run.sh "$bin" || status=1
+exit $status

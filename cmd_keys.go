@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// apiKeys are the two keys the Customers API wants. They come from the
+// environment or a key file, never from a flag (a flag ends up in the shell
+// history and in process listings) and are never printed.
+type apiKeys struct {
+	apiKey, customerKey string
+}
+
+// loadKeys reads OWR_API_KEY and OWR_CUSTOMER_KEY, or the same two names as
+// KEY=value lines of keyFile when one is given.
+func loadKeys(keyFile string, getenv func(string) string) (apiKeys, error) {
+	k := apiKeys{apiKey: strings.TrimSpace(getenv("OWR_API_KEY")), customerKey: strings.TrimSpace(getenv("OWR_CUSTOMER_KEY"))}
+	if keyFile != "" {
+		fromFile, err := readKeyFile(keyFile)
+		if err != nil {
+			return apiKeys{}, err
+		}
+		k = fromFile
+	}
+	var missing []string
+	if k.apiKey == "" {
+		missing = append(missing, "OWR_API_KEY")
+	}
+	if k.customerKey == "" {
+		missing = append(missing, "OWR_CUSTOMER_KEY")
+	}
+	if len(missing) > 0 {
+		where := "the environment"
+		if keyFile != "" {
+			where = keyFile
+		}
+		return apiKeys{}, fmt.Errorf("%s not set in %s. Set both keys the Onlinewerkrooster team gave you before running, for example in PowerShell: $env:OWR_API_KEY = \"...\"; on macOS: export OWR_API_KEY=... (or put OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines in a file outside the project and pass --api-key-file). Nothing was read or sent",
+			strings.Join(missing, " and "), where)
+	}
+	return k, nil
+}
+
+// readKeyFile reads KEY=value lines; blank lines and # comments are allowed.
+// Errors name the line number only, never its content.
+func readKeyFile(path string) (apiKeys, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return apiKeys{}, fmt.Errorf("reading the key file: %w", err)
+	}
+	if st.IsDir() || st.Size() > 64<<10 {
+		return apiKeys{}, fmt.Errorf("the key file %s is not a small text file with OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return apiKeys{}, fmt.Errorf("reading the key file: %w", err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var k apiKeys
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return apiKeys{}, fmt.Errorf("the key file %s, line %d: expected NAME=value", path, n)
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		switch strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), "export ")) {
+		case "OWR_API_KEY":
+			k.apiKey = value
+		case "OWR_CUSTOMER_KEY":
+			k.customerKey = value
+		default:
+			return apiKeys{}, fmt.Errorf("the key file %s, line %d: unknown name; only OWR_API_KEY and OWR_CUSTOMER_KEY are read", path, n)
+		}
+	}
+	return k, nil
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"owr-import/importer"
+	"owr-import/mapping"
+)
+
+// runOptions are the flags, streams and dependencies of `run`.
+type runOptions struct {
+	input, mappingPath, sheet, outDir, summaryJSON string
+	env, baseURL, apiKeyFile                       string
+	useSandbox                                     bool
+	rate                                           float64
+	burst, workers, retries                        int
+	timeout, maxOutage, grace                      time.Duration
+	dryRun, restart, noProgress                    bool
+	maxInvalid                                     string
+
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	stderrIsTTY    bool
+}
+
+func newRunCmd() *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run FILE --mapping MAP (--env dev|prod | --base-url URL | --sandbox)",
+		Short: "Send every valid row to the Customers API",
+		Long: `run checks every row first (nothing is sent when more rows are invalid than
+--max-invalid allows), then sends the valid rows at --rate requests per second,
+retrying the API's bad moments. Every finished row is journaled at once in
+NAME.journal.csv, so after a crash, a Ctrl-C or a laptop that slept the same
+command resumes: rows already created are skipped, never sent twice.
+
+At the end it writes NAME.results.EXT (every row with its status) and
+NAME.failed.EXT (the rows to fix; feed it straight back to run).
+
+Keys come from OWR_API_KEY and OWR_CUSTOMER_KEY, or --api-key-file. There is
+no default target: name --env, --base-url or --sandbox.
+
+Exit code 0 when every row was created or skipped, 1 when some were not,
+2 for a problem with the command, the file or the mapping (nothing sent),
+3 when the run was stopped (bad keys, API down, Ctrl-C; files still written).`,
+		Example: `  owr-import run export.xlsx --mapping mapping.yaml --sandbox
+  owr-import run export.xlsx --mapping mapping.yaml --env dev --dry-run
+  owr-import run export.failed.xlsx --mapping mapping.yaml --env prod --rate 5`,
+		Args: exactlyOneFile,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.input = args[0]
+			o.stdout, o.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if o.getenv == nil {
+				o.getenv = os.Getenv
+				o.stderrIsTTY = term.IsTerminal(int(os.Stderr.Fd()))
+			}
+			return runRun(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.mappingPath, "mapping", "m", "", "the mapping file (YAML) that says which column is which field (required)")
+	f.StringVar(&o.env, "env", "", "send to Onlinewerkrooster's dev or prod environment")
+	f.StringVar(&o.baseURL, "base-url", "", "send to this base URL instead (https, or http on this computer only)")
+	f.BoolVar(&o.useSandbox, "sandbox", false, "send to a sandbox started inside this process (no keys, nothing leaves the computer)")
+	f.StringVar(&o.apiKeyFile, "api-key-file", "", "read OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines from this file instead of the environment")
+	f.Float64Var(&o.rate, "rate", 10, "at most this many requests per second, retries included (0 = no limit)")
+	f.IntVar(&o.burst, "burst", 1, "requests allowed above the rate at once")
+	f.IntVar(&o.workers, "workers", 4, "requests in flight at the same time")
+	f.IntVar(&o.retries, "retries", 5, "retries of a row after a timeout, 429 or 5xx answer")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up on one request after this long")
+	f.DurationVar(&o.maxOutage, "max-outage", 2*time.Minute, "stop when the API has failed without a break for this long")
+	f.DurationVar(&o.grace, "grace", 10*time.Second, "after Ctrl-C, how long requests in flight may take to finish")
+	f.StringVar(&o.outDir, "out-dir", "", "folder for the results, failed-rows and journal files (default: next to the input)")
+	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the first sheet whose header the mapping recognises)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and print the first bodies that would be sent; send nothing")
+	f.BoolVar(&o.restart, "restart", false, "ignore the journal of earlier runs (it is renamed, never deleted) and send every valid row again")
+	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
+	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar or progress lines")
+	f.StringVar(&o.summaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	_ = cmd.MarkFlagRequired("mapping")
+	return cmd
+}
+
+func runRun(ctx context.Context, o *runOptions) error {
+	threshold, err := checkRunFlags(o)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	m, err := mapping.Load(o.mappingPath)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	var client *importer.Client
+	if !o.dryRun {
+		target, err := openTarget(ctx, o)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		defer target.close()
+		client = target.client
+	}
+
+	ctx, stop := interruptible(ctx, o.stderr)
+	defer stop()
+	opts := importer.RunOptions{
+		Input: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
+		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
+		Submit: importer.SubmitOptions{
+			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
+			MaxOutage: o.maxOutage, Grace: o.grace,
+		},
+	}
+	if !o.noProgress {
+		opts.Progress = importer.ProgressOptions{Out: o.stderr, Terminal: o.stderrIsTTY}
+	}
+	sum, runErr := importer.Run(ctx, opts)
+	if sum != nil {
+		sum.WriteText(o.stdout)
+		if o.summaryJSON != "" {
+			if err := sum.WriteJSONFile(o.summaryJSON); err != nil {
+				fmt.Fprintln(o.stderr, "error:", err)
+			}
+		}
+	}
+	var abort *importer.AbortError
+	switch {
+	case errors.As(runErr, &abort):
+		return withCode(exitAborted, runErr)
+	case runErr != nil:
+		return withCode(exitUsage, runErr)
+	case o.dryRun:
+		return nil
+	}
+	ok := sum.Counts[importer.StatusCreated] + sum.Counts[importer.StatusSkipped]
+	if ok != sum.Rows {
+		return silentExit(exitSome)
+	}
+	return nil
+}
+
+// checkRunFlags catches flag mistakes before any file is read.
+func checkRunFlags(o *runOptions) (importer.Threshold, error) {
+	targets := 0
+	for _, set := range []bool{o.env != "", o.baseURL != "", o.useSandbox} {
+		if set {
+			targets++
+		}
+	}
+	if targets > 1 {
+		return importer.Threshold{}, errors.New("name only one target: --env, --base-url or --sandbox")
+	}
+	if targets == 0 && !o.dryRun {
+		return importer.Threshold{}, errors.New("name where to send the rows: --env dev, --env prod, --base-url URL, or --sandbox to rehearse on this computer")
+	}
+	switch {
+	case o.rate < 0:
+		return importer.Threshold{}, errors.New("--rate must be 0 (no limit) or more")
+	case o.burst < 1:
+		return importer.Threshold{}, errors.New("--burst must be at least 1")
+	case o.workers < 1 || o.workers > 64:
+		return importer.Threshold{}, errors.New("--workers must be between 1 and 64")
+	case o.retries < 0 || o.retries > 100:
+		return importer.Threshold{}, errors.New("--retries must be between 0 and 100")
+	case o.timeout <= 0:
+		return importer.Threshold{}, errors.New("--timeout must be more than 0, for example 30s")
+	case o.maxOutage <= 0:
+		return importer.Threshold{}, errors.New("--max-outage must be more than 0, for example 2m")
+	}
+	return importer.ParseThreshold(o.maxInvalid)
+}

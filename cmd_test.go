@@ -1,0 +1,171 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"owr-import/sandbox"
+)
+
+// runCLI runs the command line in-process with the given environment.
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	for _, k := range []string{"OWR_API_KEY", "OWR_CUSTOMER_KEY"} {
+		t.Setenv(k, env[k])
+	}
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodesAndMessages(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantCode int
+		wantErr  string // in stderr
+		wantOut  string // in stdout
+	}{
+		{"version", nil, []string{"version"}, 0, "", "owr-import "},
+		{"no file", nil, []string{"validate", "--mapping", "samples/mapping.yaml"}, 2, "name the export file", ""},
+		{"unknown flag", nil, []string{"validate", "x.csv", "--mapingg", "m.yaml"}, 2, "unknown flag", ""},
+		{"missing mapping file", nil, []string{"validate", "samples/customers.csv", "--mapping", filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml", ""},
+		{"no target", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml"}, 2, "--sandbox", ""},
+		{"two targets", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--env", "dev"}, 2, "only one target", ""},
+		{"no keys", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--env", "dev"}, 2, "OWR_API_KEY and OWR_CUSTOMER_KEY not set", ""},
+		{"plain http off loopback", map[string]string{"OWR_API_KEY": "a", "OWR_CUSTOMER_KEY": "b"},
+			[]string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--base-url", "http://example.com"}, 2, "http", ""},
+		{"bad env", map[string]string{"OWR_API_KEY": "a", "OWR_CUSTOMER_KEY": "b"},
+			[]string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--env", "staging"}, 2, "staging", ""},
+		{"bad max-invalid", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--max-invalid", "lots"}, 2, "--max-invalid", ""},
+		{"validate samples", nil, []string{"validate", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--out-dir", dir}, 1, "", "invalid"},
+		{"not a workbook", nil, []string{"validate", "samples/mapping.yaml", "--mapping", "samples/mapping.yaml"}, 2, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.env, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q does not mention %q", errOut, tt.wantErr)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout %q does not mention %q", out, tt.wantOut)
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine ") {
+				t.Errorf("stack trace printed: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestMappingInitThenValidate(t *testing.T) {
+	dir := t.TempDir()
+	for _, input := range []string{"samples/customers.csv", "samples/customers.xlsx"} {
+		t.Run(filepath.Ext(input), func(t *testing.T) {
+			m := filepath.Join(dir, "mapping"+filepath.Ext(input)+".yaml")
+			code, _, errOut := runCLI(t, nil, "mapping", "init", input, "-o", m)
+			if code != 0 {
+				t.Fatalf("mapping init: exit %d: %s", code, errOut)
+			}
+			if code, _, errOut := runCLI(t, nil, "mapping", "init", input, "-o", m); code != 2 || !strings.Contains(errOut, "--force") {
+				t.Errorf("second init over an existing file: exit %d, %s", code, errOut)
+			}
+			code, out, errOut := runCLI(t, nil, "validate", input, "--mapping", m, "--out-dir", dir)
+			if code != 1 {
+				t.Fatalf("validate with the guessed mapping: exit %d\n%s\n%s", code, out, errOut)
+			}
+			// The planted problems are found with the guessed mapping, as with the hand-written one.
+			for _, want := range []string{"valid", "invalid", "duplicate"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("summary lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+// TestKeysNeverWritten runs every command with known keys and looks for them
+// in everything the tool printed or wrote.
+func TestKeysNeverWritten(t *testing.T) {
+	const apiKey, customerKey = "SECRET-api-key-4711", "SECRET-customer-key-0815"
+	srv, err := sandbox.Start(sandbox.Config{APIKey: apiKey, CustomerKey: customerKey, DB: ":memory:"}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir := t.TempDir()
+	env := map[string]string{"OWR_API_KEY": apiKey, "OWR_CUSTOMER_KEY": customerKey}
+	wrongEnv := map[string]string{"OWR_API_KEY": apiKey + "-wrong", "OWR_CUSTOMER_KEY": customerKey}
+	var printed strings.Builder
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{env, []string{"mapping", "init", "samples/customers.xlsx", "-o", filepath.Join(dir, "m.yaml")}},
+		{env, []string{"validate", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--out-dir", dir}},
+		{env, []string{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--dry-run", "--out-dir", dir}},
+		{env, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0", "--summary-json", filepath.Join(dir, "s.json")}},
+		{wrongEnv, []string{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0"}},
+		{env, []string{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0"}},
+	} {
+		code, out, errOut := runCLI(t, c.env, c.args...)
+		if code == 2 {
+			t.Errorf("%v: exit 2: %s", c.args, errOut)
+		}
+		printed.WriteString(out + errOut)
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) < 6 {
+		t.Errorf("expected result, failed-rows and journal files, got %d files", len(files))
+	}
+	for _, secret := range []string{apiKey, customerKey} {
+		if strings.Contains(printed.String(), secret) {
+			t.Errorf("a key was printed")
+		}
+		for _, f := range files {
+			data := fileText(t, filepath.Join(dir, f.Name()))
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("a key was written into %s", f.Name())
+			}
+		}
+	}
+}
+
+// fileText is a file's bytes, with a workbook unzipped so its cells can be
+// searched as text.
+func fileText(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Ext(path) != ".xlsx" {
+		return data
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("%s is not a workbook: %v", path, err)
+	}
+	var all bytes.Buffer
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(&all, rc)
+		rc.Close()
+	}
+	if !bytes.Contains(all.Bytes(), []byte("owr_status")) {
+		t.Fatalf("unzipped %s but found no owr_status header: the search would prove nothing", path)
+	}
+	return all.Bytes()
+}

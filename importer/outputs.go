@@ -1,0 +1,91 @@
+package importer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Columns appended to every results file. owr_row is the row number in the
+// input file, so a row in a results or failed-rows file can always be traced
+// back to the client's export even after the rows were filtered or re-sorted.
+var (
+	runResultColumns = []string{
+		"owr_row", "owr_status", "owr_customer_id", "owr_company_id",
+		"owr_http_status", "owr_error_code", "owr_error", "owr_attempts",
+	}
+	failedColumns         = []string{"owr_row", "owr_status", "owr_error"}
+	validateResultColumns = []string{"owr_row", "owr_status", "owr_error"}
+	okStatuses            = []string{string(StatusCreated), string(StatusSkipped), string(StatusValid)}
+	ownColumnPrefix       = "owr_"
+)
+
+// isOwnColumn tells the columns this tool wrote into an earlier results or
+// failed-rows file. They are ignored on input so a failed-rows file can be fed
+// straight back, and never copied twice into a new output.
+func isOwnColumn(header string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(header)), ownColumnPrefix)
+}
+
+// inputColumns lists the positions of the input columns that are copied into
+// outputs: every column but our own owr_* ones.
+func inputColumns(header []string) []int {
+	keep := make([]int, 0, len(header))
+	for i, h := range header {
+		if !isOwnColumn(h) {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// OutputPaths are the files one job reads and writes. They are derived from
+// the input name so a second run on the same input finds its journal.
+type OutputPaths struct {
+	Results string
+	Failed  string
+	Journal string
+}
+
+// PlanOutputs names the output files for input in outDir (the input's folder
+// when empty) and refuses any name that would overwrite the input itself.
+func PlanOutputs(input, outDir string, format Format) (OutputPaths, error) {
+	if outDir == "" {
+		outDir = filepath.Dir(input)
+	}
+	if st, err := os.Stat(outDir); err != nil || !st.IsDir() {
+		return OutputPaths{}, &InputError{Path: outDir, Message: "the output folder does not exist or is not a folder", Hint: "create it first or pass another --out-dir"}
+	}
+	base := filepath.Base(input)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	ext := "." + string(format)
+	p := OutputPaths{
+		Results: filepath.Join(outDir, name+".results"+ext),
+		Failed:  filepath.Join(outDir, name+".failed"+ext),
+		Journal: filepath.Join(outDir, name+".journal.csv"),
+	}
+	for _, out := range []string{p.Results, p.Failed, p.Journal} {
+		if samePath(out, input) {
+			return OutputPaths{}, &InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
+		}
+	}
+	return p, nil
+}
+
+// samePath reports whether a and b name the same file, also when one of them
+// does not exist yet (then by cleaned absolute name, case-insensitively, as
+// on the Windows and macOS disks consultants use).
+func samePath(a, b string) bool {
+	if sa, err := os.Stat(a); err == nil {
+		if sb, err := os.Stat(b); err == nil {
+			return os.SameFile(sa, sb)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return strings.EqualFold(filepath.Clean(aa), filepath.Clean(ab))
+}

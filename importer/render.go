@@ -1,0 +1,138 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// render writes NAME.results.EXT and NAME.failed.EXT from the input and the
+// journal: the input gives every row and its local verdict (recomputed, it is
+// deterministic), the journal gives what the API said. A valid row with no
+// journal line from this run was never attempted. Counts and the most
+// frequent problems go into sum.
+func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *JournalState, since time.Time, sum *Summary) ([]string, error) {
+	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	keep := inputColumns(src.Header())
+	results, err := CreateResultFile(paths.Results, WriterOptions{
+		Format: src.Format(), Delimiter: src.Delimiter(),
+		Header:  outputHeader(src.Header(), keep, runResultColumns),
+		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
+	})
+	if err != nil {
+		return nil, err
+	}
+	failed, err := CreateResultFile(paths.Failed, WriterOptions{
+		Format: src.Format(), Delimiter: src.Delimiter(),
+		Header:  outputHeader(src.Header(), keep, failedColumns),
+		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Failed rows",
+	})
+	if err != nil {
+		results.Abort()
+		return nil, err
+	}
+	abort := func(err error) ([]string, error) {
+		results.Abort()
+		failed.Abort()
+		return nil, err
+	}
+
+	sum.Counts = map[Status]int{}
+	problems := newTally()
+	chk := newChecker(binding)
+	rows := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return abort(err)
+		}
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return abort(err)
+		}
+		rows++
+		v := chk.check(rec)
+		o := rowOutcome(rec.Row, v, state, since)
+		if v.Status == StatusInvalid || v.Status == StatusDuplicate {
+			o.Error = v.message(cellNamer(src, rec.Row))
+			countProblems(problems, rec.Row, v)
+		} else if o.Status != StatusCreated && o.Status != StatusSkipped && o.Status != StatusNotAttempted {
+			problems.add(apiErrorKey(o), rec.Row, o.Error)
+		}
+		sum.Counts[o.Status]++
+		row := strconv.Itoa(rec.Row)
+		if err := results.Write(outputRow(rec.Values, keep, row, string(o.Status),
+			idCell(o.CustomerID), idCell(o.CompanyID), idCell(int64(o.HTTPStatus)),
+			o.ErrorCode, o.Error, idCell(int64(o.Attempts)))); err != nil {
+			return abort(err)
+		}
+		if o.Status != StatusCreated && o.Status != StatusSkipped {
+			if err := failed.Write(outputRow(rec.Values, keep, row, string(o.Status), o.Error)); err != nil {
+				return abort(err)
+			}
+		}
+	}
+	sum.Rows = rows
+	sum.Problems = problems.top(10)
+	if err := results.Close(); err != nil {
+		failed.Abort()
+		return nil, err
+	}
+	if err := failed.Close(); err != nil {
+		return nil, err
+	}
+	return []string{paths.Results, paths.Failed}, nil
+}
+
+// rowOutcome decides a row's final status from its local verdict and the
+// journal. A journal line from an earlier run counts only when it says the
+// customer exists (created or skipped); any other earlier outcome was retried
+// by this run or, if this run stopped first, the row is not_attempted now.
+func rowOutcome(row int, v verdict, state *JournalState, since time.Time) Outcome {
+	c := v.Customer
+	o := Outcome{Row: row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber, Status: v.Status}
+	if v.Status != StatusValid {
+		return o
+	}
+	if e, ok := state.LastByRow(row); ok && e.ExtCustomerID == c.ExtCustomerID &&
+		(e.Status == StatusCreated || e.Status == StatusSkipped || !e.At.Before(since)) {
+		return e.Outcome()
+	}
+	if e, ok := state.Created(c.ExtCustomerID); ok {
+		o.Status, o.CustomerID, o.CompanyID = StatusSkipped, e.CustomerID, e.CompanyID
+		return o
+	}
+	o.Status = StatusNotAttempted
+	return o
+}
+
+// apiErrorKey groups API failures for the summary: "409 CUSTOMER_EXT_ID_EXISTS".
+func apiErrorKey(o Outcome) string {
+	key := string(o.Status)
+	if o.HTTPStatus != 0 {
+		key = fmt.Sprintf("%s (HTTP %d", key, o.HTTPStatus)
+		if o.ErrorCode != "" {
+			key += " " + o.ErrorCode
+		}
+		key += ")"
+	} else if o.ErrorCode != "" {
+		key += " (" + o.ErrorCode + ")"
+	}
+	return key
+}
+
+func idCell(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
+}

@@ -1,0 +1,259 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"owr-import/sandbox"
+)
+
+func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *Client {
+	t.Helper()
+	if apiKey == "" {
+		apiKey = srv.APIKey
+	}
+	c, err := NewClient(ClientConfig{BaseURL: srv.URL, APIKey: apiKey, CustomerKey: srv.CustomerKey, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func testRunOptions(t *testing.T, in string, c *Client) RunOptions {
+	return RunOptions{
+		Input: in, Mapping: testMapping(t), Client: c,
+		MaxInvalid: Threshold{Percent: 100, IsPercent: true},
+		Submit: SubmitOptions{Workers: 4, Rate: 0, Burst: 1, Retries: 3, MaxOutage: time.Minute,
+			Grace: time.Second, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond},
+	}
+}
+
+// readCSVFile reads a result file back (BOM and all) as a user's spreadsheet would.
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff")))
+	r.Comma = ';'
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func column(t *testing.T, rows [][]string, name string) int {
+	t.Helper()
+	for i, h := range rows[0] {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %q in %v", name, rows[0])
+	return -1
+}
+
+func TestRunStatusesAndResults(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	c := testClient(t, srv, "")
+	// 1002 already exists on the server: a 409 conflict.
+	if _, err := c.Create(context.Background(), []byte(`{"extCustomerId":1002,"extCustomerNumber":"K-2","name":"Er al","enterpriseNumber":"BE0417497106","address":{"city":"Gent"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	sum, err := Run(context.Background(), testRunOptions(t, in, c))
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := map[Status]int{StatusCreated: 1, StatusConflict: 1, StatusInvalid: 2, StatusDuplicate: 1}
+	for st, n := range want {
+		if sum.Counts[st] != n {
+			t.Errorf("count %s = %d, want %d (all %v)", st, sum.Counts[st], n, sum.Counts)
+		}
+	}
+	stored, err := srv.Customers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byExt := map[int64]int64{}
+	for _, s := range stored {
+		byExt[s.ExtCustomerID] = s.CustomerID
+	}
+	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
+	st, id, cid := column(t, res, "owr_status"), column(t, res, "Klant ID"), column(t, res, "owr_customer_id")
+	if column(t, res, "owr_row") != len(res[0])-8 {
+		t.Errorf("owr columns are not at the end: %v", res[0])
+	}
+	for _, h := range res[0][:len(res[0])-8] {
+		if strings.HasPrefix(h, "owr_") {
+			t.Errorf("input's own column %q copied into the results", h)
+		}
+	}
+	if res[1][st] != "created" || res[1][cid] != fmt.Sprint(byExt[1001]) || res[1][id] != "1001" {
+		t.Errorf("row 2 = %v; sandbox has customerId %d for 1001", res[1], byExt[1001])
+	}
+	if res[2][st] != "conflict" || !strings.Contains(strings.Join(res[2], " "), "409") {
+		t.Errorf("row 3 = %v, want a conflict with its HTTP status", res[2])
+	}
+	failed := readCSVFile(t, filepath.Join(dir, "klanten.failed.csv"))
+	if len(failed) != 1+4 {
+		t.Errorf("failed-rows file has %d data rows, want 4: %v", len(failed)-1, failed)
+	}
+	if got := failed[1][column(t, failed, "Naam")]; got != "'=Formule BV" {
+		t.Errorf("formula cell written as %q, want it neutralised", got)
+	}
+}
+
+func TestRunResumeSkipsCreatedRows(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.Requests())
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := len(srv.Requests()) - before; sent != 0 {
+		t.Errorf("second run sent %d requests, want 0", sent)
+	}
+	if sum.Counts[StatusSkipped] != 2 || sum.Counts[StatusCreated] != 0 {
+		t.Errorf("second run counts %v, want 2 skipped", sum.Counts)
+	}
+	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
+	if res[1][column(t, res, "owr_customer_id")] == "" {
+		t.Errorf("skipped row lost its customerId: %v", res[1])
+	}
+
+	opts.Restart = true
+	sum, err = Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusConflict] != 2 {
+		t.Errorf("--restart counts %v, want the 2 rows sent again as conflicts", sum.Counts)
+	}
+	aside, _ := filepath.Glob(filepath.Join(dir, "klanten.journal.*.csv"))
+	if len(aside) != 1 {
+		t.Errorf("--restart kept %d old journals, want 1", len(aside))
+	}
+}
+
+func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n")
+	for i := range 100 {
+		fmt.Fprintf(&b, "%d;K-%d;Klant %d;BE0417497106;Markt %d;9000;Gent\n", 5000+i, i, i, i+1)
+	}
+	in := writeFile(t, dir, "klanten.csv", b.String())
+	opts := testRunOptions(t, in, testClient(t, srv, "wrong-key"))
+	sum, err := Run(context.Background(), opts)
+	var abort *AbortError
+	if !errors.As(err, &abort) {
+		t.Fatalf("Run error = %v, want an AbortError", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the sandbox saw %d requests, want 1", n)
+	}
+	if sum == nil || sum.Counts[StatusNotAttempted] < 99 || sum.Aborted == "" {
+		t.Fatalf("summary %+v", sum)
+	}
+	if strings.Contains(sum.Aborted, "wrong-key") || strings.Contains(err.Error(), "wrong-key") {
+		t.Errorf("the key leaked into the message: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "klanten.failed.csv")); err != nil {
+		t.Errorf("no failed-rows file after the abort: %v", err)
+	}
+}
+
+func TestRunMaxInvalidSendsNothing(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	opts.MaxInvalid = Threshold{Percent: 20, IsPercent: true}
+	_, err := Run(context.Background(), opts)
+	if !errors.Is(err, ErrTooManyInvalid) {
+		t.Fatalf("Run error = %v, want ErrTooManyInvalid", err)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("sent %d requests, want none", n)
+	}
+}
+
+func TestRunFailedFileFedBack(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	// The consultant fills in the missing city of row 4 and reruns the failed rows.
+	failedPath := filepath.Join(dir, "klanten.failed.csv")
+	data, err := os.ReadFile(failedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(string(data), "Dorp 2;2000;;", "Dorp 2;2000;Lier;", 1)
+	if fixed == string(data) {
+		t.Fatalf("row to fix not found in:\n%s", data)
+	}
+	if err := os.WriteFile(failedPath, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Input = failedPath
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusCreated] != 1 {
+		t.Errorf("rerun of the failed rows: %v, want the fixed row created", sum.Counts)
+	}
+	res := readCSVFile(t, filepath.Join(dir, "klanten.failed.results.csv"))
+	if n := strings.Count(strings.Join(res[0], ";"), "owr_status"); n != 1 {
+		t.Errorf("results of the rerun have %d owr_status columns: %v", n, res[0])
+	}
+}
+
+func TestRunDryRunSendsNothing(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, nil)
+	opts.DryRun = true
+	var out strings.Builder
+	opts.Stdout = &out
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"extCustomerId": 1001`) || !strings.Contains(out.String(), `"streetNumber": "12 bus 3"`) {
+		t.Errorf("dry run printed:\n%s", out.String())
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("dry run sent %d requests", n)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("dry run wrote files: %v", entries)
+	}
+}
+
+var _ = io.EOF

@@ -1,0 +1,218 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// csvSampleSize is how much of a CSV file the encoding and delimiter
+// detection look at: enough for a few hundred rows of a typical export.
+const csvSampleSize = 64 << 10
+
+// csvSource streams a CSV file through one encoding/csv reader.
+type csvSource struct {
+	*table
+	path  string
+	delim rune
+	file  *os.File
+}
+
+// openCSV opens path as CSV: encoding and delimiter from opts or detected on
+// the first 64 KiB, then the header search.
+func openCSV(path string, opts SourceOptions) (Source, error) {
+	delim, err := parseDelimiter(opts.Delimiter)
+	if err != nil {
+		return nil, inputErr(path, err.Error(), "Use one of , ; | or tab for the delimiter (source.delimiter in the mapping).", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	src, err := newCSVSource(f, path, delim, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// newCSVSource does the work of openCSV on an open file.
+func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csvSource, error) {
+	br := bufio.NewReaderSize(f, csvSampleSize)
+	sample, err := br.Peek(csvSampleSize)
+	complete := errors.Is(err, io.EOF)
+	if err != nil && !complete && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, openError(path, err)
+	}
+	enc, err := detectEncoding(sample, opts.Encoding)
+	if err != nil {
+		return nil, inputErr(path, err.Error(),
+			`Use utf-8, windows-1252 or utf-16 for source.encoding in the mapping, or remove it to detect the encoding.`, err)
+	}
+
+	// text is the sample as UTF-8, for the sniffing below.
+	var (
+		text []byte
+		r    io.Reader
+	)
+	if enc.enc == nil {
+		text = bytes.Clone(sample[enc.bomLen:])
+		if _, err := br.Discard(enc.bomLen); err != nil {
+			return nil, openError(path, err)
+		}
+		r = br
+	} else {
+		// BOMOverride: a byte order mark in the file beats the mapping.
+		text, _, _ = transform.Bytes(xunicode.BOMOverride(enc.enc.NewDecoder()), sample)
+		r = transform.NewReader(br, xunicode.BOMOverride(enc.enc.NewDecoder()))
+	}
+	if bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0 {
+		// Old Mac exports end lines with a lone CR, which encoding/csv
+		// does not see as a line end.
+		r, text = crReader{r}, bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	}
+	if _, ok := r.(*bufio.Reader); !ok {
+		r = bufio.NewReaderSize(r, csvSampleSize)
+	}
+	if delim == 0 {
+		delim = sniffDelimiter(text, complete)
+	}
+
+	cr := csv.NewReader(r)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	rr := &csvRows{r: cr, path: path, enc: enc}
+
+	rows, last, err := scanRows(rr, opts.HeaderRow)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, inputErr(path, "the file holds no data", "Check that this is the right export; it has no rows with values.", nil)
+	}
+	idx := 0
+	if opts.HeaderRow > 0 {
+		if idx, err = findHeaderRow(path, rows, last, opts.HeaderRow); err != nil {
+			return nil, err
+		}
+	} else {
+		idx = chooseHeader(rows, opts.HeaderScore).idx
+	}
+	t := newTable(rr, rows, idx)
+	rr.header = t.header
+	return &csvSource{table: t, path: path, delim: delim, file: f}, nil
+}
+
+func (s *csvSource) Format() Format        { return FormatCSV }
+func (s *csvSource) Path() string          { return s.path }
+func (s *csvSource) Sheet() string         { return "" }
+func (s *csvSource) Delimiter() rune       { return s.delim }
+func (s *csvSource) Next() (Record, error) { return s.next() }
+func (s *csvSource) Cell(row, col int) string {
+	return "row " + strconv.Itoa(row) + ", column " + strconv.Itoa(col+1)
+}
+
+// Close closes the file; a second call does nothing.
+func (s *csvSource) Close() error {
+	if s.file == nil {
+		return nil
+	}
+	err := s.file.Close()
+	s.file = nil
+	return err
+}
+
+// csvRows reads records and numbers them the way a spreadsheet numbers the
+// rows of the file: blank lines count (encoding/csv skips them), and a
+// quoted value holding line breaks is one row, not several. So Row is not
+// the line number: it is the previous row + 1 + the blank lines in between,
+// computed from the start and end lines encoding/csv reports.
+type csvRows struct {
+	r       *csv.Reader
+	path    string
+	enc     textEncoding
+	header  []string // set once known, to name columns in errors
+	row     int      // row number of the last record
+	endLine int      // line on which the last record ended
+}
+
+func (c *csvRows) next() (int, []string, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return 0, nil, io.EOF
+		}
+		return 0, nil, c.readError(err)
+	}
+	start, _ := c.r.FieldPos(0)
+	c.row += 1 + max(0, start-c.endLine-1)
+	lastStart, _ := c.r.FieldPos(len(rec) - 1)
+	c.endLine = lastStart + strings.Count(rec[len(rec)-1], "\n")
+	for i, v := range rec {
+		if c.enc.enc == nil && !utf8.ValidString(v) {
+			return 0, nil, c.notUTF8(i)
+		}
+		if len(v) > 1 && v[0] == formulaPrefix {
+			rec[i] = RestoreFormula(v) // rare: spare the other cells a pointer write
+		}
+	}
+	return c.row, rec, nil
+}
+
+// readError turns a failed Read into an *InputError naming the row.
+func (c *csvRows) readError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return inputErr(c.path, "the file could not be read to the end", "Check that the file is complete and not open in another program.", err)
+	}
+	row := c.row + 1 + max(0, pe.StartLine-c.endLine-1)
+	msg, line := "a value holds a stray double quote (\")", pe.Line
+	if errors.Is(pe.Err, csv.ErrQuote) {
+		msg, line = "a value that starts with a double quote (\") is not closed properly", pe.StartLine
+	}
+	return &InputError{Path: c.path, Row: row, Err: err,
+		Message: fmt.Sprintf("%s (line %d of the file)", msg, line),
+		Hint: `Save the file again from your spreadsheet program, or put the value between double quotes and double the quotes inside it ("Cafe ""De Zon"""). ` +
+			"A wrong delimiter or encoding can cause this too: check source.delimiter and source.encoding."}
+}
+
+// notUTF8 reports text that is not UTF-8 in a file read as UTF-8.
+func (c *csvRows) notUTF8(col int) error {
+	hint := `The start of the file looked like UTF-8: add "encoding: windows-1252" under "source:" in the mapping, or save the file again as "CSV UTF-8".`
+	if c.enc.explicit {
+		hint = `The mapping says the file is UTF-8: set source.encoding to windows-1252, or save the file again as "CSV UTF-8".`
+	}
+	msg := "this text is not valid UTF-8 (accents or symbols were saved in another encoding)"
+	column := ""
+	if col < len(c.header) && c.header[col] != "" {
+		column = c.header[col]
+	} else {
+		msg = "the text in column " + strconv.Itoa(col+1) + " is not valid UTF-8 (accents or symbols were saved in another encoding)"
+	}
+	return &InputError{Path: c.path, Row: c.row, Column: column, Message: msg, Hint: hint}
+}
+
+// crReader turns lone carriage returns into line feeds.
+type crReader struct{ r io.Reader }
+
+func (c crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,156 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// rowReader yields the physical rows of one CSV file or one sheet.
+type rowReader interface {
+	// next returns the 1-based row number and cells of the next row. The
+	// slice is only valid until the next call. It returns io.EOF at the
+	// end; any other error is an *InputError.
+	next() (row int, cells []string, err error)
+}
+
+// scannedRow is a non-blank row read while looking for the header, kept so
+// the data rows after the header are not read twice.
+type scannedRow struct {
+	row   int
+	cells []string
+}
+
+// Limits of the header search: the header must be within the first
+// headerScanRows non-blank rows, themselves within the first
+// headerScanPhysical rows (a sheet formatted down to row 1,048,576 must not
+// be read to the end just to find out it is empty).
+const (
+	headerScanRows     = 30
+	headerScanPhysical = 1000
+)
+
+// scanRows reads the rows a header may be among: the first headerScanRows
+// non-blank rows, or, with headerRow > 0, every row up to that one. last
+// is the number of the last row read, blank or not.
+func scanRows(rr rowReader, headerRow int) (rows []scannedRow, last int, err error) {
+	for {
+		row, cells, err := rr.next()
+		if errors.Is(err, io.EOF) {
+			return rows, last, nil
+		}
+		if err != nil {
+			return rows, last, err
+		}
+		last = row
+		if !isBlankRow(cells) {
+			rows = append(rows, scannedRow{row: row, cells: slices.Clone(cells)})
+		}
+		if headerRow > 0 {
+			if row >= headerRow {
+				return rows, last, nil
+			}
+			continue
+		}
+		if len(rows) >= headerScanRows || row >= headerScanPhysical {
+			return rows, last, nil
+		}
+	}
+}
+
+// table turns the rows of a rowReader into records aligned with a header.
+type table struct {
+	rr        rowReader
+	header    []string
+	headerRow int
+	pending   []scannedRow // rows read during the header search, after the header
+	stats     SourceStats
+	err       error // sticky: once a read failed, it keeps failing
+}
+
+// newTable picks the header among rows (see chooseHeader, or the row
+// numbered headerRow) and keeps the rows after it for next.
+func newTable(rr rowReader, rows []scannedRow, idx int) *table {
+	return &table{
+		rr:        rr,
+		header:    headerCells(rows[idx].cells),
+		headerRow: rows[idx].row,
+		pending:   rows[idx+1:],
+	}
+}
+
+// next returns the next non-blank data row.
+func (t *table) next() (Record, error) {
+	if t.err != nil {
+		return Record{}, t.err
+	}
+	for {
+		var (
+			row   int
+			cells []string
+		)
+		if len(t.pending) > 0 {
+			row, cells = t.pending[0].row, t.pending[0].cells
+			t.pending = t.pending[1:]
+		} else {
+			var err error
+			if row, cells, err = t.rr.next(); err != nil {
+				t.err = err
+				return Record{}, err
+			}
+		}
+		if isBlankRow(cells) {
+			continue
+		}
+		values := make([]string, len(t.header))
+		n := copy(values, cells)
+		if n < len(cells) && !isBlankRow(cells[n:]) {
+			t.stats.ExtraCellRows++
+			if len(t.stats.ExtraCellFirst) < maxExtraRowsListed {
+				t.stats.ExtraCellFirst = append(t.stats.ExtraCellFirst, row)
+			}
+		}
+		return Record{Row: row, Values: values}, nil
+	}
+}
+
+// Stats returns a copy of what was left out so far.
+func (t *table) Stats() SourceStats {
+	s := t.stats
+	s.ExtraCellFirst = slices.Clone(s.ExtraCellFirst)
+	return s
+}
+
+// Header, HeaderRow are shared by both sources.
+func (t *table) Header() []string { return slices.Clone(t.header) }
+func (t *table) HeaderRow() int   { return t.headerRow }
+
+// findHeaderRow returns the index in rows of the row numbered headerRow;
+// last is the last row scanRows read.
+func findHeaderRow(path string, rows []scannedRow, last, headerRow int) (int, error) {
+	for i, r := range rows {
+		if r.row == headerRow {
+			return i, nil
+		}
+	}
+	if last < headerRow {
+		return -1, &InputError{Path: path, Row: headerRow,
+			Message: fmt.Sprintf("the header row is set to %d but the data ends before it", headerRow),
+			Hint:    "Correct source.header_row in the mapping, or remove it to find the header automatically."}
+	}
+	return -1, &InputError{Path: path, Row: headerRow,
+		Message: "the header row is empty",
+		Hint:    "Correct source.header_row in the mapping, or remove it to find the header automatically."}
+}
+
+// isBlankRow reports whether every cell is empty or white space.
+func isBlankRow(cells []string) bool {
+	for _, c := range cells {
+		if c != "" && strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}

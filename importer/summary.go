@@ -1,0 +1,105 @@
+package importer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Summary is what a consultant reads at the end of `validate` or `run`, and
+// what --summary-json writes for scripts. It holds counts and a few examples,
+// never row data or keys.
+type Summary struct {
+	Command   string         `json:"command"`
+	Input     string         `json:"input"`
+	Sheet     string         `json:"sheet,omitempty"`
+	HeaderRow int            `json:"headerRow"`
+	Rows      int            `json:"rows"`
+	Counts    map[Status]int `json:"counts"`
+	// Problems groups local problems (validate) or API errors (run) by kind.
+	Problems []TallyEntry `json:"problems"`
+	Files    []string     `json:"files"`
+	Elapsed  Duration     `json:"elapsedSeconds"`
+	// Requests is the number of HTTP attempts made, retries included.
+	Requests int     `json:"requests,omitempty"`
+	Rate     float64 `json:"rowsPerSecond"`
+	// Aborted says why a run stopped early; empty when it ran to the end.
+	Aborted string `json:"aborted,omitempty"`
+}
+
+// Duration marshals as seconds, the unit a script wants.
+type Duration time.Duration
+
+// MarshalJSON writes the duration in seconds with millisecond precision.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf("%.3f", time.Duration(d).Seconds())), nil
+}
+
+// statusOrder is the order statuses are listed in, most wanted first.
+var statusOrder = []Status{
+	StatusValid, StatusCreated, StatusSkipped, StatusInvalid, StatusDuplicate,
+	StatusRejected, StatusConflict, StatusInDoubt, StatusFailed, StatusNotAttempted,
+}
+
+// WriteText prints the summary for a person.
+func (s *Summary) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "\n%s of %s", s.Command, filepath.Base(s.Input))
+	if s.Sheet != "" {
+		fmt.Fprintf(w, " (sheet %q)", s.Sheet)
+	}
+	fmt.Fprintf(w, ": %d rows, header on row %d\n", s.Rows, s.HeaderRow)
+	for _, st := range statusOrder {
+		if n := s.Counts[st]; n > 0 {
+			fmt.Fprintf(w, "  %-14s %d\n", st, n)
+		}
+	}
+	if len(s.Problems) > 0 {
+		fmt.Fprintln(w, "Most frequent problems:")
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "  %s: %d row(s), e.g. row %s\n    %s\n", p.Key, p.Count, joinRows(p.Rows), p.Example)
+		}
+	}
+	if s.Aborted != "" {
+		fmt.Fprintf(w, "Stopped early: %s\n", s.Aborted)
+	}
+	if len(s.Files) > 0 {
+		fmt.Fprintln(w, "Files written:")
+		for _, f := range s.Files {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	fmt.Fprintf(w, "Elapsed %s", time.Duration(s.Elapsed).Round(time.Millisecond))
+	if s.Requests > 0 {
+		fmt.Fprintf(w, ", %d requests", s.Requests)
+	}
+	if s.Rate > 0 {
+		fmt.Fprintf(w, ", %.1f rows/s", s.Rate)
+	}
+	fmt.Fprintln(w)
+}
+
+func joinRows(rows []int) string {
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		parts[i] = fmt.Sprint(r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// WriteJSONFile writes the summary to path through a temporary file, so a
+// script never reads half a summary.
+func (s *Summary) WriteJSONFile(path string) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing the summary %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}

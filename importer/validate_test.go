@@ -1,0 +1,141 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"owr-import/mapping"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// testMappingYAML maps the columns of testCSV.
+const testMappingYAML = `version: 1
+fields:
+  extCustomerId: Klant ID
+  extCustomerNumber: Klantnummer
+  name: Naam
+  enterpriseNumber: { column: BTW, transform: [vat] }
+  address.street: { column: Adres, transform: [street] }
+  address.streetNumber: { column: Adres, transform: [house_number] }
+  address.postalCode: Postcode
+  address.city: Gemeente
+  address.country: { value: belgium }
+`
+
+// testCSV has one row of each kind a consultant meets.
+const testCSV = "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente;owr_status\r\n" +
+	"1001;K-1;Bakkerij Peeters;BE 0417.497.106;Kerkstraat 12 bus 3;9000;Gent;failed\r\n" +
+	"1002;K-2;=Formule BV;0417497106;Markt 1;1000;Brussel;\r\n" +
+	"1003;K-3;Geen Gemeente;BE0417497106;Dorp 2;2000;;\r\n" +
+	"1001;K-4;Tweede Peeters;BE0417497106;Dorp 3;2000;Antwerpen;\r\n" +
+	"10a1;K-5;;BE0417497107;Dorp 4;2000;Antwerpen;\r\n"
+
+func testMapping(t *testing.T) *mapping.Mapping {
+	t.Helper()
+	m, err := mapping.Parse("mapping.yaml", []byte(testMappingYAML))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return m
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run `go test ./importer -run %s -update` and review the diff.\n got:\n%s\nwant:\n%s", name, t.Name(), got, want)
+	}
+}
+
+func TestValidateCSVGolden(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	want := map[Status]int{StatusValid: 2, StatusInvalid: 2, StatusDuplicate: 1}
+	for st, n := range want {
+		if sum.Counts[st] != n {
+			t.Errorf("count %s = %d, want %d (all: %v)", st, sum.Counts[st], n, sum.Counts)
+		}
+	}
+	if sum.Rows != 5 || sum.HeaderRow != 1 {
+		t.Errorf("rows %d header %d, want 5 and 1", sum.Rows, sum.HeaderRow)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "klanten.results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "validate_results.golden.csv", got)
+	var text strings.Builder
+	sum.Elapsed, sum.Rate, sum.Files = 0, 0, nil
+	sum.Input = "klanten.csv"
+	sum.WriteText(&text)
+	checkGolden(t, "validate_summary.golden.txt", []byte(text.String()))
+}
+
+func TestValidateXLSXGolden(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "klanten.xlsx")
+	f := excelize.NewFile()
+	_ = f.SetCellValue("Sheet1", "A1", "Export van 27/11/2026")
+	for r, line := range strings.Split(strings.TrimSpace(testCSV), "\r\n") {
+		for c, v := range strings.Split(line, ";") {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+3)
+			var val any = v
+			if c == 0 && v == "1002" {
+				val = 1002 // a numeric cell is the same id as the text "1002"
+			}
+			_ = f.SetCellValue("Sheet1", cell, val)
+		}
+	}
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)}); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	out, err := excelize.OpenFile(filepath.Join(dir, "klanten.results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	rows, err := out.GetRows(out.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, " | "))
+		b.WriteByte('\n')
+	}
+	checkGolden(t, "validate_results.golden.xlsx.txt", []byte(b.String()))
+}

@@ -1,0 +1,199 @@
+package mapping
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// streetTransform keeps the street of an address cell that holds street and
+// house number together: "Kerkstraat 12 bus 3" -> "Kerkstraat",
+// "12 rue de la Paix" -> "rue de la Paix". A cell without a number is all
+// street.
+func streetTransform(s string) (string, failure) {
+	street, _ := splitAddress(s)
+	return street, failure{}
+}
+
+// houseNumberTransform keeps the house number (with box, bus, bte or /
+// suffix) of such a cell: "Kerkstraat 12 bus 3" -> "12 bus 3",
+// "Avenue Louise 149/24" -> "149/24". A cell without a number gives "".
+func houseNumberTransform(s string) (string, failure) {
+	_, number := splitAddress(s)
+	return number, failure{}
+}
+
+// span is one word of an address cell: s[begin:end].
+type span struct{ begin, end int }
+
+// wordKind classifies the words around a house number.
+type wordKind int
+
+const (
+	wordOther     wordKind = iota // part of a street name
+	wordNumber                    // starts with a digit: 12, 1A, 149/24, 12-14
+	wordBox                       // introduces a box or apartment: bus, bte, boîte, box, b, app
+	wordSuffix                    // follows a number: bis, ter, a single letter
+	wordSeparator                 // punctuation only: / -
+	wordPrefix                    // announces a number: nr, no, n°
+)
+
+// splitAddress splits one address cell into street and house number. It
+// reads the Belgian way first (number at the end: "Kerkstraat 12 bus 3",
+// "Rue de la Loi 16 bte 3", "Grote Markt 1A", "Kerkstraat 12, bus 3"), then
+// the French way (number first: "12 rue de la Paix"). The number is the last
+// word starting with a digit together with the box / suffix words around it,
+// so a date in a street name ("Avenue du 8 Mai 1945 12") stays in the street.
+func splitAddress(s string) (street, number string) {
+	var buf [16]span
+	words := splitWords(buf[:0], s)
+	n := len(words)
+	if n == 0 {
+		return "", ""
+	}
+	kind := func(i int) wordKind {
+		return classifyWord(s[words[i].begin:words[i].end], i > 0 && startsWithDigit(s[words[i-1].begin:]))
+	}
+
+	// Number at the end.
+	start := -1
+	for i := n - 1; i >= 0; i-- {
+		k := kind(i)
+		if k == wordNumber {
+			start = i
+			if i > 0 {
+				if lk := kind(i - 1); lk == wordBox || lk == wordSeparator {
+					continue
+				}
+			}
+			break
+		}
+		if k == wordOther || k == wordPrefix {
+			break
+		}
+	}
+	if start >= 0 {
+		end := start // drop "nr", "-" between the street and its number
+		for end > 0 {
+			if k := kind(end - 1); k != wordPrefix && k != wordSeparator {
+				break
+			}
+			end--
+		}
+		if end > 0 {
+			street = s[words[0].begin:words[end-1].end]
+		}
+		return street, joinWords(s, words[start:])
+	}
+
+	// Number first.
+	if !startsWithDigit(s[words[0].begin:]) {
+		return s, ""
+	}
+	last := 0
+	for last+1 < n {
+		k := kind(last + 1)
+		if k == wordBox || k == wordSuffix || k == wordSeparator ||
+			(k == wordNumber && (kind(last) == wordBox || kind(last) == wordSeparator)) {
+			last++
+			continue
+		}
+		break
+	}
+	if last+1 >= n {
+		return "", joinWords(s, words)
+	}
+	return strings.TrimLeft(s[words[last+1].begin:], " ,-"), joinWords(s, words[:last+1])
+}
+
+// splitWords cuts s at white space and commas.
+func splitWords(dst []span, s string) []span {
+	begin := -1
+	for i := 0; i < len(s); {
+		c, size := s[i], 1
+		var sep bool
+		if c < utf8.RuneSelf {
+			sep = c == ' ' || c == ',' || ('\t' <= c && c <= '\r')
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			sep = unicode.IsSpace(r)
+		}
+		switch {
+		case sep && begin >= 0:
+			dst = append(dst, span{begin, i})
+			begin = -1
+		case !sep && begin < 0:
+			begin = i
+		}
+		i += size
+	}
+	if begin >= 0 {
+		dst = append(dst, span{begin, len(s)})
+	}
+	return dst
+}
+
+// joinWords returns the words from the first to the last joined by single
+// spaces, reusing s when it already reads that way.
+func joinWords(s string, words []span) string {
+	clean := true
+	for i := 1; i < len(words) && clean; i++ {
+		clean = words[i].begin == words[i-1].end+1 && s[words[i-1].end] == ' '
+	}
+	if clean {
+		return s[words[0].begin:words[len(words)-1].end]
+	}
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = s[w.begin:w.end]
+	}
+	return strings.Join(parts, " ")
+}
+
+func startsWithDigit(s string) bool { return s != "" && '0' <= s[0] && s[0] <= '9' }
+
+// classifyWord tells what one word of an address is; afterNumber says the
+// word before it starts with a digit (then a lone letter is a suffix: "12 A").
+func classifyWord(w string, afterNumber bool) wordKind {
+	if startsWithDigit(w) {
+		return wordNumber
+	}
+	hasDigit := false
+	for i := 0; i < len(w) && !hasDigit; i++ {
+		hasDigit = '0' <= w[i] && w[i] <= '9'
+	}
+	if len(w) > 8 && !hasDigit {
+		return wordOther // longer than any box, suffix or prefix word: the common case of a street name
+	}
+	var buf [24]byte
+	k := appendKey(buf[:0], w)
+	switch string(k) {
+	case "":
+		return wordSeparator
+	case "bus", "bte", "bt", "boite", "box", "b", "app", "apt", "appt", "unit":
+		return wordBox
+	case "bis", "ter", "quater":
+		return wordSuffix
+	case "nr", "no", "n", "num", "nummer", "numero":
+		return wordPrefix
+	}
+	if afterNumber && len(k) == 1 && 'a' <= k[0] && k[0] <= 'z' {
+		return wordSuffix
+	}
+	if !hasDigit {
+		return wordOther
+	}
+	// "bus3", "bte3", "b3": a box word glued to its number.
+	letters := 0
+	for letters < len(k) && 'a' <= k[letters] && k[letters] <= 'z' {
+		letters++
+	}
+	switch string(k[:letters]) {
+	case "bus", "bte", "bt", "box", "b":
+		if isDigits(string(k[letters:])) {
+			return wordBox
+		}
+	}
+	return wordOther
+}

@@ -1,0 +1,130 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Binding is a Mapping checked against one header row: every field knows
+// the index of its column. It is immutable, so Apply is safe for concurrent
+// use by several goroutines.
+type Binding struct {
+	file   string
+	fields []boundField
+}
+
+// boundField is one field ready for Apply.
+type boundField struct {
+	id         field
+	col        int    // index in the row; -1 for a constant
+	column     string // the header as the file spells it; "" for a constant
+	constant   bool
+	constOut   string // the constant, already transformed
+	hasDefault bool
+	defaultOut string // the default, already transformed
+	p          pipeline
+}
+
+// Apply maps one data row (values aligned with the header given to Bind;
+// shorter rows read as empty cells) into a Customer, and reports every
+// problem of the row at once, so a consultant fixes a row in one pass.
+// A row is fit to send when HasErrors(problems) is false; warnings are
+// reported but the Customer holds the value anyway.
+func (b *Binding) Apply(values []string) (Customer, []Problem) {
+	var c Customer
+	var problems []Problem
+	for i := range b.fields {
+		bf := &b.fields[i]
+		if bf.constant {
+			setField(&c, bf.id, bf.constOut)
+			continue
+		}
+		raw := ""
+		if bf.col < len(values) {
+			raw = strings.TrimSpace(values[bf.col])
+		}
+		if raw == "" {
+			switch {
+			case bf.hasDefault:
+				setField(&c, bf.id, bf.defaultOut)
+			case required[bf.id]:
+				problems = append(problems, bf.problem(KindMissing, bf.missingMessage(""), false))
+			}
+			continue
+		}
+		out, f, warn := bf.p.run(raw)
+		if f.failed() {
+			problems = append(problems, bf.problem(f.kind, f.msg, warn))
+			if !warn {
+				continue
+			}
+		}
+		if out == "" {
+			if required[bf.id] {
+				problems = append(problems, bf.problem(KindMissing, bf.missingMessage(raw), false))
+			}
+			continue
+		}
+		setField(&c, bf.id, out)
+	}
+	return c, problems
+}
+
+// HasErrors reports whether any problem makes the row invalid (anything but
+// a warning).
+func HasErrors(problems []Problem) bool {
+	for _, p := range problems {
+		if !p.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+func (bf *boundField) problem(kind, msg string, warning bool) Problem {
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return Problem{
+		Field:       fieldNames[bf.id],
+		Column:      bf.column,
+		ColumnIndex: bf.col,
+		Kind:        kind,
+		Message:     msg,
+		Warning:     warning,
+	}
+}
+
+// missingMessage explains an empty required field; raw is the cell when the
+// transforms emptied it.
+func (bf *boundField) missingMessage(raw string) string {
+	name := fieldNames[bf.id]
+	if raw != "" {
+		return fmt.Sprintf("%s (%s) is required, but %q becomes empty after the transforms in the mapping. Fix the cell or the mapping's transforms for %s", name, fieldDescriptions[bf.id], raw, name)
+	}
+	return fmt.Sprintf("%s (%s) is required, but the cell is empty. Fill it in, or give %s a default in the mapping", name, fieldDescriptions[bf.id], name)
+}
+
+// set stores a processed value in its field; ids were validated by run.
+func setField(c *Customer, id field, v string) {
+	switch id {
+	case fExtCustomerID:
+		c.ExtCustomerID = parseDigits(v)
+	case fExtCustomerNumber:
+		c.ExtCustomerNumber = v
+	case fName:
+		c.Name = v
+	case fEnterpriseNumber:
+		c.EnterpriseNumber = v
+	case fStreet:
+		c.Address.Street = v
+	case fStreetNumber:
+		c.Address.StreetNumber = v
+	case fCity:
+		c.Address.City = v
+	case fPostalCode:
+		c.Address.PostalCode = v
+	case fCountry:
+		c.Address.Country = v
+	}
+}

@@ -1,0 +1,19 @@
+// Package mapping turns one row of a client's export into the body of a
+// POST /api/customers request.
+//
+// A consultant describes, in a small YAML file, which column of the export
+// feeds which API field and how its text is cleaned up (see Parse for the
+// format). The package reads that file strictly, so a typo is reported with
+// its line and column instead of silently dropping a field; checks it
+// against the header row of the export (Bind), suggesting the closest header
+// when a column is missing; and maps every data row (Binding.Apply) into a
+// Customer plus the list of everything wrong with that row, phrased for a
+// consultant rather than a programmer.
+//
+// Guess and Draft produce a first mapping from a header row in Dutch,
+// French or English for `owr-import mapping init`.
+//
+// A Binding is immutable once built: Apply may be called from several
+// goroutines at once, and it is written to cost a few hundred nanoseconds
+// per row, because a migration can hold a million rows.
+package mapping

@@ -1,0 +1,99 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is a problem with the mapping file itself, or with the mapping
+// against the export's header row. It always names the mapping file and,
+// when the problem sits on a line of it, the line and column, because a
+// consultant fixes it by opening that file at that place.
+type Error struct {
+	File    string // the mapping file as the user named it
+	Line    int    // 1-based; 0 when the problem is not on one line (e.g. the file is too large)
+	Column  int    // 1-based; 0 when unknown
+	Message string // what is wrong
+	Hint    string // what to do about it; may be empty
+}
+
+// Error renders the problem the way a consultant reads it:
+// `mapping.yaml line 7, column 3: unknown transform "uper". Did you mean "upper"?`.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " line %d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ", column %d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	if e.Hint != "" {
+		if !strings.HasSuffix(e.Message, ".") && !strings.HasSuffix(e.Message, "?") {
+			b.WriteByte('.')
+		}
+		b.WriteByte(' ')
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// Errors is what Parse and Bind return when they found more than one
+// problem: a consultant fixes the whole mapping in one go instead of one
+// error per attempt. errors.As(err, &target) with a *Error finds the first.
+type Errors []*Error
+
+// Error lists every problem, one per line, in file order.
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap exposes every problem to errors.Is and errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// maxReported bounds how many problems one Parse or Bind reports: past a
+// handful the file is probably not a mapping at all and more lines only hide
+// the first, most useful ones.
+const maxReported = 20
+
+// errorList collects problems in the order found and turns them into the
+// error value the API promises: nil, one *Error, or Errors.
+type errorList struct {
+	file string
+	errs []*Error
+}
+
+// add records a problem at a position, up to maxReported.
+func (l *errorList) add(p pos, message, hint string) {
+	if len(l.errs) >= maxReported {
+		return
+	}
+	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Column: p.col, Message: message, Hint: hint})
+}
+
+func (l *errorList) err() error {
+	switch len(l.errs) {
+	case 0:
+		return nil
+	case 1:
+		return l.errs[0]
+	default:
+		return Errors(l.errs)
+	}
+}
+
+// pos is a 1-based place in the mapping file; the zero value means "no
+// particular line".
+type pos struct{ line, col int }

@@ -1,0 +1,138 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Limits on the shape of a mapping file. A real mapping is two levels deep
+// and a few dozen lines; these only stop crafted input (deeply nested
+// brackets, "- - - - ..." lines) from exhausting the parser.
+const (
+	maxFlowDepth   = 16  // nested [ ] and { }
+	maxIndent      = 200 // column of the first thing on a line
+	maxLineEntries = 8   // "- " or "? " indicators on one line
+)
+
+// syntaxHint is what a consultant most often needs after a YAML error.
+const syntaxHint = "Check the indentation (spaces, not tabs, two per level under fields:) and put quotes around a header that contains ':' or '#' or starts with a special character, e.g. name: \"Naam: firma\"."
+
+// Parse decodes a mapping file. filename is only used in errors. The format:
+//
+//	version: 1
+//	source:                  # optional
+//	  sheet: Klanten         # XLSX sheet
+//	  header_row: 3          # 1-based row of the header
+//	  delimiter: ";"         # CSV: , ; | or tab
+//	  encoding: windows-1252 # CSV
+//	fields:
+//	  extCustomerId: Klant ID                       # short form: the column's header
+//	  enterpriseNumber: { column: BTW-nummer, transform: [vat], severity: warning }
+//	  address.country: { value: belgium }           # a constant
+//	  address.city: { column: Gemeente, default: Gent }
+//
+// Decoding is strict: an unknown key, field or transform, a field with both
+// or neither of column and value, or a required field left unmapped is an
+// *Error with the line and column to fix (several problems come back as
+// Errors). Anchors, aliases and tags are refused; they have no use in a
+// mapping and aliases can blow up in size.
+func Parse(filename string, data []byte) (*Mapping, error) {
+	errs := &errorList{file: filename}
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: filename, Message: fmt.Sprintf("the file is larger than %d bytes, the limit for a mapping file", MaxFileSize), Hint: "Check that --mapping names the mapping (.yaml) and not the export itself."}
+	}
+	text, ok := decodeText(data)
+	if !ok {
+		return nil, &Error{File: filename, Message: "the file is not readable text", Hint: "Save the mapping as UTF-8 text."}
+	}
+	tokens := lexer.Tokenize(text)
+	if checkTokens(tokens, errs); errs.err() != nil {
+		return nil, errs.err()
+	}
+	file, err := parseTokens(tokens)
+	if err != nil {
+		return nil, syntaxError(filename, err)
+	}
+	d := &decoder{errs: errs, m: &Mapping{file: filename, sourcePos: make(map[string]pos)}}
+	d.file(file)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return d.m, nil
+}
+
+// parseTokens runs the YAML parser. Repeated keys are allowed here because
+// the decoder reports them in words. A panic inside the parser on some odd
+// input becomes a syntax error: a bad mapping file must never crash the tool.
+func parseTokens(tokens token.Tokens) (file *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			file, err = nil, fmt.Errorf("the YAML parser could not read it (%v)", r)
+		}
+	}()
+	return parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
+}
+
+// checkTokens refuses what the mapping format has no use for (anchors,
+// aliases, tags, merge keys) and nesting deep enough to strain the parser,
+// before the parser sees it.
+func checkTokens(tokens token.Tokens, errs *errorList) {
+	flow, line, lineEntries := 0, 0, 0
+	for _, tk := range tokens {
+		p := pos{tk.Position.Line, tk.Position.Column}
+		first := tk.Position.Line != line
+		if first {
+			line, lineEntries = tk.Position.Line, 0
+		}
+		switch tk.Type {
+		case token.AnchorType, token.AliasType:
+			errs.add(p, "anchors (&name) and aliases (*name) are not supported in a mapping file", "Write each value out in full.")
+			return
+		case token.TagType:
+			errs.add(p, fmt.Sprintf("the tag %q is not supported in a mapping file", tk.Value), "Remove it; to keep a value such as 0612 as text, put it in quotes: \"0612\".")
+			return
+		case token.MergeKeyType:
+			errs.add(p, "merge keys (<<) are not supported in a mapping file", "Write each field out in full.")
+			return
+		case token.SequenceStartType, token.MappingStartType:
+			if flow++; flow > maxFlowDepth {
+				errs.add(p, "the brackets are nested too deeply for a mapping file", "A field is at most { column: ..., transform: [...] }.")
+				return
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			if flow > 0 {
+				flow--
+			}
+		case token.SequenceEntryType, token.MappingKeyType:
+			if lineEntries++; flow == 0 && lineEntries > maxLineEntries {
+				errs.add(p, "this line is nested too deeply for a mapping file", syntaxHint)
+				return
+			}
+		case token.CommentType:
+			continue
+		}
+		if first && flow == 0 && tk.Position.Column > maxIndent {
+			errs.add(p, "this line is indented too deeply for a mapping file", syntaxHint)
+			return
+		}
+	}
+}
+
+// syntaxError turns a YAML parser error into an *Error with its position.
+func syntaxError(file string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		msg := "this is not valid YAML: " + ye.GetMessage()
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			return &Error{File: file, Line: tk.Position.Line, Column: tk.Position.Column, Message: msg, Hint: syntaxHint}
+		}
+		return &Error{File: file, Message: msg, Hint: syntaxHint}
+	}
+	return &Error{File: file, Message: "this is not valid YAML: " + err.Error(), Hint: syntaxHint}
+}

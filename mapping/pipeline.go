@@ -1,0 +1,127 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxValueLen caps every text sent to the API, in characters. No customer
+// field needs more; a longer value is nearly always a shifted column or a
+// whole address pasted into one cell, and it is better refused with a clear
+// problem than truncated in silence.
+const maxValueLen = 255
+
+// maxExtCustomerID is the largest id a JSON number carries exactly
+// (2^53-1): past it, clients and the API may round the id.
+const maxExtCustomerID = 1<<53 - 1
+
+// pipeline is the compiled processing of one field: its transforms in
+// order, then the checks the field always gets whatever the mapping says.
+type pipeline struct {
+	id      field
+	funcs   []transformFunc
+	warning bool // check-digit problems are warnings, not errors
+}
+
+func newPipeline(fs *fieldSpec) pipeline {
+	p := pipeline{id: fs.id, warning: fs.warning}
+	for _, t := range fs.transforms {
+		if fn, ok := lookupTransform(t.name); ok {
+			p.funcs = append(p.funcs, fn)
+		}
+	}
+	return p
+}
+
+// run processes one trimmed value. It returns the value to send, or a
+// failure; warn says the failure is only a warning and out is still to be
+// sent. An empty out without failure means the transforms emptied the value.
+func (p *pipeline) run(v string) (out string, f failure, warn bool) {
+	if v == "" {
+		return "", failure{}, false
+	}
+	seen := v // messages quote the cell as the consultant sees it in the file
+	for _, fn := range p.funcs {
+		if v, f = fn(v); f.failed() {
+			return "", f, false
+		}
+		if v == "" {
+			return "", failure{}, false
+		}
+	}
+	switch p.id {
+	case fExtCustomerID:
+		digits, f := integerTransform(v)
+		if f.failed() {
+			return "", f, false
+		}
+		if f := checkIDRange(digits, seen); f.failed() {
+			return "", f, false
+		}
+		v = digits
+	case fEnterpriseNumber:
+		n, f := normaliseVAT(v)
+		if f.failed() {
+			return "", f, false
+		}
+		if f := checkVATFormat(n, seen); f.failed() {
+			return "", f, false
+		}
+		if f := checkBelgianCheckDigits(n, seen); f.failed() {
+			return n, f, p.warning
+		}
+		v = n
+	case fPostalCode:
+		v = dropZeroDecimals(v)
+	}
+	if len(v) > maxValueLen {
+		if n := utf8.RuneCountInString(v); n > maxValueLen {
+			return "", failure{KindTooLong, fmt.Sprintf("the value is %d characters long, more than the %d allowed (it starts %q). Shorten it, or check that the columns are not shifted", n, maxValueLen, prefixRunes(v, 40))}, false
+		}
+	}
+	return v, failure{}, false
+}
+
+// checkIDRange checks that whole-number digits fit the API's id.
+func checkIDRange(digits, seen string) failure {
+	if digits == "0" {
+		return failure{KindOutOfRange, fmt.Sprintf("%q is 0; the customer id must be 1 or more. Fix the cell", seen)}
+	}
+	if len(digits) > 16 || parseDigits(digits) > maxExtCustomerID {
+		return failure{KindOutOfRange, fmt.Sprintf("%q is too large for a customer id (at most %d). Check that this is the id column and not, say, a phone or account number", seen, int64(maxExtCustomerID))}
+	}
+	return failure{}
+}
+
+// parseDigits converts at most 18 ASCII digits; callers check the length.
+func parseDigits(s string) int64 {
+	var n int64
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n
+}
+
+// dropZeroDecimals turns a whole number a spreadsheet wrote with decimals
+// ("1000.0", "1000,00") back into its digits. Anything else, including a
+// postal code that lost its leading zero ("612"), is left as it is: guessing
+// the country's format is not this tool's job.
+func dropZeroDecimals(s string) string {
+	i := strings.LastIndexAny(s, ".,")
+	if i <= 0 || i == len(s)-1 || !isDigits(s[:i]) || strings.Trim(s[i+1:], "0") != "" {
+		return s
+	}
+	return s[:i]
+}
+
+// prefixRunes returns at most n characters of s, for quoting in messages.
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}

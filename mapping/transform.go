@@ -1,0 +1,95 @@
+package mapping
+
+import (
+	"strings"
+)
+
+// Problem kinds: short, stable keys that summaries group problems by and
+// that tests and documentation can rely on.
+const (
+	KindMissing     = "missing"      // a required field is empty
+	KindNotInteger  = "not_integer"  // a whole number was expected
+	KindOutOfRange  = "out_of_range" // extCustomerId is 0 or above 2^53-1
+	KindVATFormat   = "vat_format"   // not shaped like a VAT number of its country
+	KindVATChecksum = "vat_checksum" // Belgian check digits do not match
+	KindCountry     = "country_unknown"
+	KindTooLong     = "too_long"
+)
+
+// failure is what a transform or check found wrong with a value; the zero
+// value means "fine". Transforms return it by value so the common case
+// allocates nothing.
+type failure struct {
+	kind string
+	msg  string // what is wrong (with the value seen) and what to do
+}
+
+func (f failure) failed() bool { return f.kind != "" }
+
+// transformFunc is one named transform: pure, safe for concurrent use, and
+// never given an empty string (empty cells skip the transforms).
+type transformFunc func(string) (string, failure)
+
+// transformNames lists the transforms in the order the documentation gives them.
+var transformNames = []string{"trim", "upper", "lower", "digits", "integer", "vat", "country", "street", "house_number"}
+
+// lookupTransform finds a transform by its name in the mapping file.
+func lookupTransform(name string) (transformFunc, bool) {
+	switch name {
+	case "trim":
+		return trimTransform, true
+	case "upper":
+		return upperTransform, true
+	case "lower":
+		return lowerTransform, true
+	case "digits":
+		return digitsTransform, true
+	case "integer":
+		return integerTransform, true
+	case "vat":
+		return vatTransform, true
+	case "country":
+		return countryTransform, true
+	case "street":
+		return streetTransform, true
+	case "house_number":
+		return houseNumberTransform, true
+	}
+	return nil, false
+}
+
+// trimTransform exists so that a mapping may spell out `trim`; every value is
+// trimmed before any transform runs anyway.
+func trimTransform(s string) (string, failure) { return trimSpace(s), failure{} }
+
+func upperTransform(s string) (string, failure) { return strings.ToUpper(s), failure{} }
+
+func lowerTransform(s string) (string, failure) { return strings.ToLower(s), failure{} }
+
+// digitsTransform keeps the digits 0-9 only: "+32 (0)9 123 45 67" ->
+// "32091234567", a postal code "B-9000" -> "9000".
+func digitsTransform(s string) (string, failure) {
+	if isDigits(s) {
+		return s, failure{}
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; '0' <= c && c <= '9' {
+			b = append(b, c)
+		}
+	}
+	return string(b), failure{}
+}
+
+// isDigits reports whether s is non-empty and made of ASCII digits only.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

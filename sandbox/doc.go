@@ -1,0 +1,19 @@
+// Package sandbox is a faithful local stand-in for the Onlinewerkrooster
+// Customers API.
+//
+// The real API cannot be reached from build machines, and consultants need a
+// safe place to rehearse a migration, so everything in owr-import is built and
+// tested against this package. It answers POST /api/customers the way the real
+// service does (the same headers, validation, 401, 409 with an error code, the
+// same success body), keeps customers in SQLite (modernc.org/sqlite, pure Go, so
+// the tool still cross-compiles without cgo) with uniqueness enforced by the
+// database, and can misbehave on purpose: latency, 500s, Heroku-style 503 HTML
+// pages, 429 throttling, dropped connections and hung requests, all drawn from
+// a seeded generator so a failing test can be replayed.
+//
+// Behaviour (Handler) and lifecycle (Server) are separate so tests can mount the
+// handler anywhere while `owr-import sandbox` and `run --sandbox` use Start.
+//
+// The package must never import the importer: it plays the other side of the
+// wire, and sharing code would hide contract mismatches.
+package sandbox

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmarks `validate` against peers on the same machine in the same run:
+#  - a 1,000,000-row ";" CSV: owr-import validate vs a bare encoding/csv read
+#    (target: at least 60% of the peer's rows/s, peak memory under 150 MB);
+#  - a 100,000-row XLSX: owr-import validate vs pandas.read_excel
+#    (target: at least 3x faster, peak memory under 300 MB).
+# Each side runs three times, alternating; the best time of each is compared.
+set -euo pipefail
+bin=$(realpath "${1:-./owr-import}")
+cd "$(dirname "$0")/.."
+dir=bench-out/validate
+mkdir -p "$dir"
+csv_rows=${CSV_ROWS:-1000000}
+xlsx_rows=${XLSX_ROWS:-100000}
+
+if ! /usr/bin/python3 -c 'import pandas, openpyxl' 2>/dev/null || [ ! -x /usr/bin/time ]; then
+	echo "installing python3-pandas, python3-openpyxl and time (Debian packages) for the peers" >&2
+	(apt-get install -y python3-pandas python3-openpyxl time >/dev/null 2>&1) ||
+		(apt-get update >/dev/null && apt-get install -y python3-pandas python3-openpyxl time >/dev/null)
+fi
+
+[ -f "$dir/big.csv" ] || go run scripts/gendata.go -rows "$csv_rows" -out "$dir/big.csv"
+[ -f "$dir/big.xlsx" ] || go run scripts/gendata.go -rows "$xlsx_rows" -out "$dir/big.xlsx"
+go build -o "$dir/csvpeer" scripts/csvpeer.go
+
+# measure NAME CMD...: runs CMD, appends "seconds maxRSS-KB" to $dir/NAME.times
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$dir/$name.last" "$@" >/dev/null 2>"$dir/$name.err" || {
+		local rc=$?
+		# validate exits 1 when some rows are invalid; anything else is a failure
+		if [ "$rc" -ne 1 ]; then
+			echo "$name failed (exit $rc):" >&2
+			cat "$dir/$name.err" >&2
+			exit 1
+		fi
+	}
+	tail -n1 "$dir/$name.last" >>"$dir/$name.times"
+}
+best() { sort -n "$dir/$1.times" | head -n1; }
+
+rm -f "$dir"/*.times
+for _ in 1 2 3; do
+	measure csvpeer "$dir/csvpeer" "$dir/big.csv"
+	measure validate_csv "$bin" validate "$dir/big.csv" --mapping samples/mapping.yaml --out-dir "$dir"
+done
+for _ in 1 2 3; do
+	measure pandas /usr/bin/python3 scripts/pandas_peer.py "$dir/big.xlsx"
+	measure validate_xlsx "$bin" validate "$dir/big.xlsx" --mapping samples/mapping.yaml --out-dir "$dir"
+done
+
+read -r peer_s peer_kb < <(best csvpeer)
+read -r val_s val_kb < <(best validate_csv)
+read -r pd_s pd_kb < <(best pandas)
+read -r vx_s vx_kb < <(best validate_xlsx)
+awk -v rows="$csv_rows" -v ps="$peer_s" -v vs="$val_s" -v vkb="$val_kb" -v pkb="$peer_kb" 'BEGIN {
+	ratio = ps / vs
+	printf "validate CSV  %d rows: %.2f s (%.0f rows/s, peak %.0f MB) vs bare encoding/csv read %.2f s (%.0f rows/s, %.0f MB): %.0f%% of the peer'"'"'s rows/s (target >= 60%%, memory < 150 MB)\n", rows, vs, rows/vs, vkb/1024, ps, rows/ps, pkb/1024, 100*ratio
+	if (ratio < 0.6 || vkb/1024 >= 150) exit 1
+}' || status=1
+awk -v rows="$xlsx_rows" -v ps="$pd_s" -v vs="$vx_s" -v vkb="$vx_kb" -v pkb="$pd_kb" 'BEGIN {
+	ratio = ps / vs
+	printf "validate XLSX %d rows: %.2f s (peak %.0f MB) vs pandas.read_excel %.2f s (%.0f MB): %.1fx faster (target >= 3x, memory < 300 MB)\n", rows, vs, vkb/1024, ps, pkb/1024, ratio
+	if (ratio < 3 || vkb/1024 >= 300) exit 1
+}' || status=1
+exit "${status:-0}"
