@@ -23,6 +23,8 @@ func newMappingCmd() *cobra.Command {
 field of the Customers API. 'mapping init' guesses it from the header (Dutch,
 French or English names); review it, fill in the TODOs, then use it with
 validate and run.`,
+		Example: `  owr-import mapping init export.xlsx -o mapping.yaml
+  owr-import mapping init klanten.csv > mapping.yaml`,
 	}
 	cmd.AddCommand(newMappingInitCmd())
 	return cmd

@@ -113,6 +113,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	opts := importer.RunOptions{
 		Input: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
 		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
+		JournalTag: importer.JournalTag(o.env, o.baseURL, o.useSandbox), FreshJournal: o.useSandbox,
 		Submit: importer.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
 			MaxOutage: o.maxOutage, Grace: o.grace,
@@ -132,6 +133,8 @@ func runRun(ctx context.Context, o *runOptions) error {
 	}
 	var abort *importer.AbortError
 	switch {
+	case errors.As(runErr, &abort) && sum != nil:
+		return silentExit(exitAborted) // the summary already said why it stopped
 	case errors.As(runErr, &abort):
 		return withCode(exitAborted, runErr)
 	case runErr != nil:

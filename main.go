@@ -53,8 +53,19 @@ func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "owr-import",
-		Short:         "Import a customer list from CSV or Excel into Onlinewerkrooster",
+		Use:   "owr-import",
+		Short: "Import a customer list from CSV or Excel into Onlinewerkrooster",
+		Long: `owr-import moves a client's customer list from a CSV or Excel export into
+Onlinewerkrooster through its Customers API. It checks every row before
+sending anything, sends at the rate the API allows, resumes after a crash
+without creating a customer twice, and writes a results file and a file of
+the rows to fix.
+
+A migration: mapping init -> validate -> run --dry-run -> run --env dev ->
+run --env prod -> fix NAME.failed.xlsx -> run it again.`,
+		Example: `  owr-import mapping init export.xlsx -o mapping.yaml
+  owr-import validate export.xlsx --mapping mapping.yaml
+  owr-import run export.xlsx --mapping mapping.yaml --sandbox`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -69,7 +80,10 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
-		Args:  cobra.NoArgs,
+		Long: `version prints which build of owr-import this is: the version, the commit it
+was built from and the build date. Quote it when you report a problem.`,
+		Example: `  owr-import version`,
+		Args:    cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			fmt.Fprintf(cmd.OutOrStdout(), "owr-import %s (commit %s, built %s)\n", version, commit, date)
 		},

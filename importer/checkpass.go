@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 )
 
 // checkPass is what the validation pass of `run` learns before anything is
@@ -12,6 +13,7 @@ import (
 // total and --max-invalid's input), and a few bodies for --dry-run.
 type checkPass struct {
 	paths     OutputPaths
+	fedBack   bool // the input is one of our own failed-rows files
 	sheet     string
 	headerRow int
 	rows      int
@@ -35,11 +37,12 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 		return nil, err
 	}
 	defer src.Close()
-	paths, err := PlanOutputs(opts.Input, opts.OutDir, src.Format())
+	paths, err := PlanOutputs(opts.Input, opts.OutDir, src.Format(), opts.JournalTag)
 	if err != nil {
 		return nil, err
 	}
-	p := &checkPass{paths: paths, sheet: src.Sheet(), headerRow: src.HeaderRow(), problems: newTally()}
+	p := &checkPass{paths: paths, sheet: src.Sheet(), headerRow: src.HeaderRow(), problems: newTally(),
+		fedBack: hasStatusColumn(src.Header())}
 	chk := newChecker(binding)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -71,5 +74,19 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 		}
 		countProblems(p.problems, rec.Row, v)
 	}
+	if p.rows == 0 {
+		return nil, errNoDataRows(src)
+	}
 	return p, nil
+}
+
+// hasStatusColumn tells a results or failed-rows file of ours fed back as
+// input: it has an owr_status column.
+func hasStatusColumn(header []string) bool {
+	for _, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), "owr_status") {
+			return true
+		}
+	}
+	return false
 }

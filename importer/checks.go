@@ -12,40 +12,72 @@ import (
 // extCustomerNumber. The API rejects a second customer with either key, so a
 // later row with a key already seen would only earn a 409: it is reported
 // locally as a duplicate that names the earlier row. Only keys are kept (the
-// number as a 64-bit hash), so a million rows cost a few tens of megabytes.
+// number as a 64-bit hash) in two compact tables (see keyTable), so a million
+// rows cost a few tens of megabytes.
 type duplicateIndex struct {
 	seed    maphash.Seed
-	ids     map[int64]int32
-	numbers map[uint64]int32
+	ids     *keyTable
+	numbers *keyTable
 }
 
 func newDuplicateIndex() *duplicateIndex {
-	return &duplicateIndex{
-		seed:    maphash.MakeSeed(),
-		ids:     make(map[int64]int32),
-		numbers: make(map[uint64]int32),
-	}
+	return &duplicateIndex{seed: maphash.MakeSeed(), ids: newKeyTable(), numbers: newKeyTable()}
 }
 
-// claim records row's keys and reports the earlier row and the field of the
-// first key already taken, or 0 when both keys are new. A key that could not be
-// read (id 0, empty number) claims nothing.
-func (d *duplicateIndex) claim(row int, c mapping.Customer) (earlier int, field string) {
+// reserve sizes the index for about n rows (see keyTable.reserve).
+func (d *duplicateIndex) reserve(n int) {
+	d.ids.reserve(n)
+	d.numbers.reserve(n)
+}
+
+// dupKeys are the keys one row claims; 0 means the row has no such key.
+type dupKeys struct {
+	id, number uint64
+}
+
+// keysOf computes c's keys. It only reads the index, so the goroutines that
+// map rows call it in parallel; claims stay in row order.
+func (d *duplicateIndex) keysOf(c *mapping.Customer) dupKeys {
+	var k dupKeys
 	if c.ExtCustomerID > 0 {
-		if first, ok := d.ids[c.ExtCustomerID]; ok {
-			earlier, field = int(first), "extCustomerId"
-		} else {
-			d.ids[c.ExtCustomerID] = int32(row)
-		}
+		k.id = uint64(c.ExtCustomerID)
 	}
 	if c.ExtCustomerNumber != "" {
-		h := maphash.String(d.seed, c.ExtCustomerNumber)
-		if first, ok := d.numbers[h]; ok {
-			if earlier == 0 {
-				earlier, field = int(first), "extCustomerNumber"
-			}
-		} else {
-			d.numbers[h] = int32(row)
+		k.number = maphash.String(d.seed, c.ExtCustomerNumber) | 1 // never 0, the empty slot
+	}
+	return k
+}
+
+// touch starts fetching the table slots of k (see keyTable.touch); the
+// result means nothing.
+func (d *duplicateIndex) touch(k dupKeys) uint64 {
+	var x uint64
+	if k.id != 0 {
+		x += d.ids.touch(k.id)
+	}
+	if k.number != 0 {
+		x += d.numbers.touch(k.number)
+	}
+	return x
+}
+
+// claim records the keys of row's customer and reports the earlier row and
+// the field of the first key already taken, or 0 when both keys are new. A
+// key that could not be read (id 0, empty number) claims nothing.
+func (d *duplicateIndex) claim(row int, c mapping.Customer) (earlier int, field string) {
+	return d.claimKeys(row, d.keysOf(&c))
+}
+
+// claimKeys is claim with the keys already computed by keysOf.
+func (d *duplicateIndex) claimKeys(row int, k dupKeys) (earlier int, field string) {
+	if k.id != 0 {
+		if first, taken := d.ids.claim(k.id, int32(row)); taken {
+			earlier, field = int(first), "extCustomerId"
+		}
+	}
+	if k.number != 0 {
+		if first, taken := d.numbers.claim(k.number, int32(row)); taken && earlier == 0 {
+			earlier, field = int(first), "extCustomerNumber"
 		}
 	}
 	return earlier, field
@@ -60,38 +92,70 @@ type verdict struct {
 	DupField string
 }
 
+// newVerdict is the verdict of a mapped row before the duplicate check.
+func newVerdict(c mapping.Customer, problems []mapping.Problem) verdict {
+	return verdict{Customer: c, Problems: problems, Status: mappedStatus(problems)}
+}
+
+// mappedStatus is the status a row's problems give it before the duplicate
+// check: invalid when any is an error, else valid.
+func mappedStatus(problems []mapping.Problem) Status {
+	if mapping.HasErrors(problems) {
+		return StatusInvalid
+	}
+	return StatusValid
+}
+
 // checker turns records into verdicts. It is sequential on purpose: whether a
-// row is a duplicate depends on every row before it.
+// row is a duplicate depends on every row before it. (Validate splits the
+// same work: mapping in parallel, then settle in row order.)
 type checker struct {
-	binding *mapping.Binding
-	dups    *duplicateIndex
+	mapper *mapping.Mapper
+	dups   *duplicateIndex
+	sink   uint64 // keeps touchAll's reads from being optimised away
 }
 
 func newChecker(b *mapping.Binding) *checker {
-	return &checker{binding: b, dups: newDuplicateIndex()}
+	return &checker{mapper: b.NewMapper(), dups: newDuplicateIndex()}
 }
 
 func (c *checker) check(rec Record) verdict {
-	cust, problems := c.binding.Apply(rec.Values)
-	v := verdict{Customer: cust, Problems: problems, Status: StatusValid}
-	earlier, field := c.dups.claim(rec.Row, cust)
-	switch {
-	case mapping.HasErrors(problems):
-		v.Status = StatusInvalid
-	case earlier != 0:
+	v := newVerdict(c.mapper.Apply(rec.Values))
+	c.settle(rec.Row, &v, c.dups.keysOf(&v.Customer))
+	return v
+}
+
+// settle claims a row's keys and marks a valid row whose key an earlier row
+// holds as its duplicate.
+func (c *checker) settle(row int, v *verdict, k dupKeys) {
+	if earlier, field := c.duplicateOf(row, v.Status == StatusInvalid, k); earlier != 0 {
 		v.Status, v.DupOf, v.DupField = StatusDuplicate, earlier, field
 	}
-	return v
+}
+
+// duplicateOf claims a row's keys and, unless the row is invalid anyway,
+// returns the earlier row and the field of a key already taken (0 when none
+// is). An invalid row claims its keys too: once fixed it holds them, so a
+// later row with the same key is its duplicate either way.
+func (c *checker) duplicateOf(row int, invalid bool, k dupKeys) (earlier int, field string) {
+	earlier, field = c.dups.claimKeys(row, k)
+	if invalid {
+		return 0, ""
+	}
+	return earlier, field
 }
 
 // message is the text of the owr_error cell: every problem of the row in one
 // line, each naming its column, so the consultant can fix the cell without
 // reading documentation. cell names the spreadsheet cell of a column index.
 func (v verdict) message(cell func(col int) string) string {
+	return v.withDuplicate(v.problemText(cell))
+}
+
+// problemText is the part of message that lists the problems. It does not
+// depend on the duplicate check, so it can be built before it.
+func (v verdict) problemText(cell func(col int) string) string {
 	var b strings.Builder
-	if v.Status == StatusDuplicate {
-		fmt.Fprintf(&b, "same %s as row %d: this row was not sent; remove it or give it its own %s", v.DupField, v.DupOf, v.DupField)
-	}
 	for _, p := range v.Problems {
 		if p.Warning && v.Status == StatusInvalid {
 			continue // the errors are what must be fixed first
@@ -108,6 +172,19 @@ func (v verdict) message(cell func(col int) string) string {
 	return b.String()
 }
 
+// withDuplicate puts the duplicate's explanation in front of the problem
+// text of a duplicate row; other rows keep the problem text as it is.
+func (v verdict) withDuplicate(problems string) string {
+	if v.Status != StatusDuplicate {
+		return problems
+	}
+	dup := fmt.Sprintf("same %s as row %d: this row was not sent; remove it or give it its own %s", v.DupField, v.DupOf, v.DupField)
+	if problems == "" {
+		return dup
+	}
+	return dup + "; " + problems
+}
+
 // problemPlace names where a problem sits: the column header and, when known,
 // the cell ("BTW-nummer (D7): ").
 func problemPlace(p mapping.Problem, cell func(col int) string) string {
@@ -120,4 +197,14 @@ func problemPlace(p mapping.Problem, cell func(col int) string) string {
 		return p.Field + ": "
 	}
 	return ""
+}
+
+// touchAll starts fetching the duplicate-index slots of a batch of rows,
+// so that settling them in order then finds them in the cache.
+func (c *checker) touchAll(rows []mappedRow) {
+	var x uint64
+	for i := range rows {
+		x += c.dups.touch(rows[i].keys)
+	}
+	c.sink = x
 }

@@ -22,10 +22,11 @@ func openMapped(path string, m *mapping.Mapping, sheet string) (Source, *mapping
 	if sheet != "" {
 		opts.Sheet = sheet
 	}
-	src, err := OpenSource(path, opts)
+	opened, err := OpenSource(path, opts)
 	if err != nil {
 		return nil, nil, err
 	}
+	src := cappedSource{opened}
 	b, err := m.Bind(src.Header())
 	if err != nil {
 		src.Close()
@@ -46,4 +47,15 @@ func cellNamer(src Source, row int) func(col int) string {
 		return nil
 	}
 	return func(col int) string { return src.Cell(row, col) }
+}
+
+// errNoDataRows is the error for a file with a header and nothing below it:
+// usually a partial export, or the wrong sheet.
+func errNoDataRows(src Source) error {
+	hint := "Check that the export is complete."
+	if src.Format() == FormatXLSX {
+		hint = "Check that the export is complete, or choose another sheet with --sheet."
+	}
+	return &InputError{Path: src.Path(), Sheet: src.Sheet(),
+		Message: fmt.Sprintf("there are no data rows below the header on row %d", src.HeaderRow()), Hint: hint}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -14,17 +15,25 @@ import (
 // JournalState is what earlier runs left in the journal, read once before a
 // run: which customers exist (never to be sent again), which rows were sent
 // without an answer (a 409 for them means in_doubt), and each row's newest
-// outcome for the results file. It is kept compact — small fixed-size
-// records in maps, error texts only for rows that were not created — so a
-// 500,000-row journal stays in a few tens of megabytes.
+// outcome for the results file. It is kept compact — a slice of small
+// fixed-size records indexed by row number, a map of small records by
+// extCustomerId, error texts only for rows that were not created — so a
+// 500,000-row journal takes a few tens of megabytes.
 type JournalState struct {
-	rows map[int]rowRec
-	errs map[int]rowErr
-	exts map[int64]extRec
+	rows      []rowRec         // by row number; status 0 = no finished line
+	farRows   map[int]rowRec   // row numbers too large for the slice (an odd journal)
+	nRows     int              // rows with a finished line
+	errs      map[int]rowErr   // texts of rows that did not end created
+	exts      map[int64]extRec // only ids that exist or may exist
+	companies []int64          // distinct companyIds; records keep an index
 	// Notes are remarks for the consultant about the file, such as a last
 	// line cut off by a crash (and ignored).
 	Notes []string
 }
+
+// maxDenseRow bounds the row numbers kept in the slice: beyond any real
+// spreadsheet, and small enough that a damaged number cannot exhaust memory.
+const maxDenseRow = 20_000_000
 
 // JournalEntry is one row's newest finished line.
 type JournalEntry struct {
@@ -49,28 +58,33 @@ func (e JournalEntry) Outcome() Outcome {
 		ErrorCode: e.ErrorCode, Error: e.Error, Attempts: e.Attempts, Unanswered: e.Unanswered}
 }
 
-// rowRec is a row's newest finished line without its texts.
+// rowRec is a row's newest finished line without its texts: 32 bytes.
 type rowRec struct {
-	ext, customerID, companyID int64
-	at                         int64 // Unix nanoseconds
-	attempts                   int32
-	http                       int16
-	status                     uint8
-	unanswered                 bool
+	ext, customerID int64
+	at              int64 // Unix nanoseconds; 0 = unknown
+	attempts        int16
+	http            int16
+	company         uint16 // index into companies, 0 = none
+	status          uint8
+	unanswered      bool
 }
 
 type rowErr struct{ code, msg string }
 
-// extRec is what matters about one extCustomerId across runs. Only ids that
-// exist or may exist are kept.
+// extRec is what matters about one extCustomerId across runs: 16 bytes.
 type extRec struct {
-	customerID, companyID int64
-	row                   int32
-	status                uint8 // created or skipped, when created is set
-	created               bool  // the customer exists: never send it again
-	pending               bool  // started, no finished line (yet)
-	doubt                 bool  // once sent without an answer, or in_doubt
+	customerID int64
+	row        int32
+	company    uint16
+	status     uint8 // created or skipped, when extCreated is set
+	flags      uint8
 }
+
+const (
+	extCreated uint8 = 1 << iota // the customer exists: never send it again
+	extPending                   // started, no finished line (yet)
+	extDoubt                     // once sent without an answer, or in_doubt
+)
 
 // statusCodes numbers the statuses for compact storage.
 var statusCodes = []Status{"", StatusCreated, StatusSkipped, StatusInvalid, StatusDuplicate, StatusRejected,
@@ -86,40 +100,63 @@ func statusCode(s Status) (uint8, bool) {
 }
 
 func newJournalState() *JournalState {
-	return &JournalState{rows: map[int]rowRec{}, errs: map[int]rowErr{}, exts: map[int64]extRec{}}
+	return &JournalState{farRows: map[int]rowRec{}, errs: map[int]rowErr{}, exts: map[int64]extRec{}}
 }
 
 // emptyJournal is the state of a run without a journal yet.
 func emptyJournal() *JournalState { return newJournalState() }
+
+// companyIndex stores a companyId once and returns its index (0 for none).
+func (s *JournalState) companyIndex(id int64) (uint16, error) {
+	if id == 0 {
+		return 0, nil
+	}
+	for i, c := range s.companies {
+		if c == id {
+			return uint16(i + 1), nil
+		}
+	}
+	if len(s.companies) >= 1000 {
+		return 0, errors.New("more than 1000 different companyIds")
+	}
+	s.companies = append(s.companies, id)
+	return uint16(len(s.companies)), nil
+}
+
+func (s *JournalState) company(i uint16) int64 {
+	if i == 0 {
+		return 0
+	}
+	return s.companies[i-1]
+}
 
 // Created reports the customer an earlier run created (or skipped as already
 // created) for extID, with its customerId. Once created, always created: a
 // later line for the same id cannot undo that the customer exists.
 func (s *JournalState) Created(extID int64) (JournalEntry, bool) {
 	e, ok := s.exts[extID]
-	if !ok || !e.created {
+	if !ok || e.flags&extCreated == 0 {
 		return JournalEntry{}, false
 	}
 	return JournalEntry{Row: int(e.row), ExtCustomerID: extID, Status: statusCodes[e.status],
-		CustomerID: e.customerID, CompanyID: e.companyID}, true
+		CustomerID: e.customerID, CompanyID: s.company(e.company)}, true
 }
 
 // Started reports whether an earlier run may have created extID without
 // knowing it: a started line never finished (a crash mid-request), a row
 // that ended in_doubt, or one whose attempts went unanswered.
 func (s *JournalState) Started(extID int64) bool {
-	e := s.exts[extID]
-	return e.pending || e.doubt
+	return s.exts[extID].flags&(extPending|extDoubt) != 0
 }
 
 // LastByRow is the newest finished line for an input row number.
 func (s *JournalState) LastByRow(row int) (JournalEntry, bool) {
-	r, ok := s.rows[row]
+	r, ok := s.row(row)
 	if !ok {
 		return JournalEntry{}, false
 	}
 	e := JournalEntry{Row: row, ExtCustomerID: r.ext, Status: statusCodes[r.status],
-		CustomerID: r.customerID, CompanyID: r.companyID, HTTPStatus: int(r.http),
+		CustomerID: r.customerID, CompanyID: s.company(r.company), HTTPStatus: int(r.http),
 		Attempts: int(r.attempts), Unanswered: r.unanswered}
 	if r.at != 0 {
 		e.At = time.Unix(0, r.at).UTC()
@@ -130,36 +167,69 @@ func (s *JournalState) LastByRow(row int) (JournalEntry, bool) {
 	return e, true
 }
 
+func (s *JournalState) row(row int) (rowRec, bool) {
+	if row > 0 && row < len(s.rows) {
+		r := s.rows[row]
+		return r, r.status != 0
+	}
+	r, ok := s.farRows[row]
+	return r, ok
+}
+
+func (s *JournalState) setRow(row int, r rowRec) {
+	if _, ok := s.row(row); !ok {
+		s.nRows++
+	}
+	if row > maxDenseRow {
+		s.farRows[row] = r
+		return
+	}
+	if row >= len(s.rows) {
+		s.rows = append(s.rows, make([]rowRec, row+1-len(s.rows))...)
+	}
+	s.rows[row] = r
+}
+
 // Rows is how many input rows have a finished line.
-func (s *JournalState) Rows() int { return len(s.rows) }
+func (s *JournalState) Rows() int { return s.nRows }
 
 // apply folds one journal line into the state.
 func (s *JournalState) apply(l journalLine) error {
 	switch l.Event {
 	case eventStarted:
 		e := s.exts[l.ExtCustomerID]
-		e.pending = true
+		e.flags |= extPending
 		s.exts[l.ExtCustomerID] = e
 		return nil
 	case eventFinished:
 	default:
 		return fmt.Errorf("the event %q is neither started nor finished", l.Event)
 	}
+	if l.Row < 1 || l.Row > math.MaxInt32 {
+		return fmt.Errorf("the row number %d is not a spreadsheet row", l.Row)
+	}
 	code, ok := statusCode(l.Status)
 	if !ok {
 		return fmt.Errorf("the status %q is not one of owr-import's statuses", l.Status)
 	}
-	at, err := time.Parse(time.RFC3339Nano, l.At)
-	if err != nil && l.At != "" {
-		return fmt.Errorf("the time %q is not a timestamp", l.At)
-	}
 	var atNanos int64
-	if !at.IsZero() {
+	if l.At != "" {
+		at, err := time.Parse(time.RFC3339Nano, l.At)
+		if err != nil {
+			return fmt.Errorf("the time %q is not a timestamp", l.At)
+		}
 		atNanos = at.UnixNano()
 	}
-	s.rows[l.Row] = rowRec{ext: l.ExtCustomerID, customerID: int64(l.CustomerID), companyID: int64(l.CompanyID),
-		at: atNanos, attempts: int32(l.Attempts), http: int16(l.HTTPStatus), status: code,
-		unanswered: bool(l.Unanswered)}
+	company, err := s.companyIndex(int64(l.CompanyID))
+	if err != nil {
+		return err
+	}
+	if l.Attempts < 0 || l.Attempts > 32767 || l.HTTPStatus < 0 || l.HTTPStatus > 999 {
+		return errors.New("attempts or http_status out of range")
+	}
+	s.setRow(l.Row, rowRec{ext: l.ExtCustomerID, customerID: int64(l.CustomerID), at: atNanos,
+		attempts: int16(l.Attempts), http: int16(l.HTTPStatus), company: company, status: code,
+		unanswered: bool(l.Unanswered)})
 	created := (l.Status == StatusCreated || l.Status == StatusSkipped) && l.CustomerID != 0
 	if created || (l.ErrorCode == "" && l.Error == "") {
 		delete(s.errs, l.Row)
@@ -168,16 +238,16 @@ func (s *JournalState) apply(l journalLine) error {
 	}
 
 	e, known := s.exts[l.ExtCustomerID]
-	e.pending = false
+	e.flags &^= extPending
 	if l.Status == StatusInDoubt || l.Unanswered {
-		e.doubt = true
+		e.flags |= extDoubt
 	}
 	if created {
-		e.created, e.status, e.row = true, code, int32(l.Row)
-		e.customerID, e.companyID = int64(l.CustomerID), int64(l.CompanyID)
+		e.flags |= extCreated
+		e.status, e.row, e.customerID, e.company = code, int32(l.Row), int64(l.CustomerID), company
 	}
 	switch {
-	case e.created || e.doubt:
+	case e.flags != 0:
 		s.exts[l.ExtCustomerID] = e
 	case known:
 		delete(s.exts, l.ExtCustomerID)

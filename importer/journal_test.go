@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -404,4 +405,38 @@ func FuzzReadJournal(f *testing.F) {
 			t.Fatal("nil state without an error")
 		}
 	})
+}
+
+func TestJournalStateIsCompact(t *testing.T) {
+	const rows = 100_000
+	at := journalTime.Format(time.RFC3339Nano)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := newJournalState()
+	for i := range rows {
+		row, ext := i+2, int64(100_000+i)
+		if err := s.apply(journalLine{Event: eventStarted, Row: row, ExtCustomerID: ext, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		l := journalLine{Event: eventFinished, Row: row, ExtCustomerID: ext, Status: StatusCreated,
+			CustomerID: csvInt(5_000_000 + i), CompanyID: 2, HTTPStatus: 200, Attempts: 1, At: at}
+		if i%10 == 0 {
+			l.Status, l.CustomerID, l.CompanyID, l.HTTPStatus = StatusConflict, 0, 0, 409
+			l.ErrorCode, l.Error = "CUSTOMER_EXT_ID_EXISTS", "the API refused the row: it already exists"
+		}
+		if err := s.apply(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perRow := float64(after.HeapAlloc-before.HeapAlloc) / rows
+	if perRow > 150 {
+		t.Errorf("%.0f bytes per journaled row; a 500,000-row journal must stay within a few tens of MB", perRow)
+	}
+	if e, ok := s.Created(100_001); !ok || e.CustomerID != 5_000_001 || e.CompanyID != 2 {
+		t.Errorf("Created = %+v, %v", e, ok)
+	}
+	runtime.KeepAlive(s)
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,22 +19,14 @@ var (
 	failedColumns         = []string{"owr_row", "owr_status", "owr_error"}
 	validateResultColumns = []string{"owr_row", "owr_status", "owr_error"}
 	okStatuses            = []string{string(StatusCreated), string(StatusSkipped), string(StatusValid)}
-	ownColumnPrefix       = "owr_"
 )
-
-// isOwnColumn tells the columns this tool wrote into an earlier results or
-// failed-rows file. They are ignored on input so a failed-rows file can be fed
-// straight back, and never copied twice into a new output.
-func isOwnColumn(header string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(header)), ownColumnPrefix)
-}
 
 // inputColumns lists the positions of the input columns that are copied into
 // outputs: every column but our own owr_* ones.
 func inputColumns(header []string) []int {
 	keep := make([]int, 0, len(header))
 	for i, h := range header {
-		if !isOwnColumn(h) {
+		if !IsOwrColumn(h) {
 			keep = append(keep, i)
 		}
 	}
@@ -50,7 +43,9 @@ type OutputPaths struct {
 
 // PlanOutputs names the output files for input in outDir (the input's folder
 // when empty) and refuses any name that would overwrite the input itself.
-func PlanOutputs(input, outDir string, format Format) (OutputPaths, error) {
+// journalTag names the API the journal remembers (see JournalTag): rows
+// created on dev must not count as created on prod.
+func PlanOutputs(input, outDir string, format Format, journalTag string) (OutputPaths, error) {
 	if outDir == "" {
 		outDir = filepath.Dir(input)
 	}
@@ -63,7 +58,7 @@ func PlanOutputs(input, outDir string, format Format) (OutputPaths, error) {
 	p := OutputPaths{
 		Results: filepath.Join(outDir, name+".results"+ext),
 		Failed:  filepath.Join(outDir, name+".failed"+ext),
-		Journal: filepath.Join(outDir, name+".journal.csv"),
+		Journal: filepath.Join(outDir, name+journalInfix(journalTag)+".journal.csv"),
 	}
 	for _, out := range []string{p.Results, p.Failed, p.Journal} {
 		if samePath(out, input) {
@@ -88,4 +83,37 @@ func samePath(a, b string) bool {
 		return false
 	}
 	return strings.EqualFold(filepath.Clean(aa), filepath.Clean(ab))
+}
+
+// JournalTag says which API a run talks to, for the journal's name: "" for
+// prod (NAME.journal.csv, the real job), "dev", "sandbox", or the host and
+// port of a --base-url. A rehearsal on dev followed by the import on prod in
+// the same folder then keeps two journals, and prod never skips a row
+// because dev created it.
+func JournalTag(env, baseURL string, sandbox bool) string {
+	switch {
+	case sandbox:
+		return "sandbox"
+	case env == "prod":
+		return ""
+	case env != "":
+		return env
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" {
+		return "custom"
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '-'
+	}, u.Host)
+}
+
+func journalInfix(tag string) string {
+	if tag == "" {
+		return ""
+	}
+	return "." + tag
 }

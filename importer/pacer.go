@@ -8,9 +8,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Pacer tuning. A 429 halves the rate (never below pacerFloor, or the
-// configured rate when that is lower); every pacerRecoverEvery successful
-// answers then raise it by 10 %, back up to the configured rate.
+// Pacer tuning. A 429 lowers the rate to just below what the API accepted
+// lately, or halves it (never below pacerFloor, or the configured rate when
+// that is lower); every pacerRecoverEvery answered attempts then raise it
+// by 10 %, back up to the configured rate.
 const (
 	pacerFloor        = rate.Limit(1)
 	pacerRecoverEvery = 20
@@ -22,6 +23,9 @@ const (
 	// paused (a laptop asleep); the slot is given up and a fresh one taken,
 	// so the waiting workers cannot all fire at once on wake-up.
 	pacerStale = time.Second
+	// pacerBinding: the rate is raised only while requests leave at no less
+	// than this share of it.
+	pacerBinding = 0.8
 	// pacerWindow: how many recent answered attempts estimate the rate the
 	// API actually accepts.
 	pacerWindow = 64
@@ -34,7 +38,7 @@ const (
 // `rate` per second with at most `burst` above the rate at any moment — also
 // after the process slept, because x/time/rate caps its saved tokens at the
 // burst. It knows nothing about HTTP: Submit reports throttles and successes
-// to it, and it adapts (AIMD): halve on a 429, recover gradually.
+// to it, and it adapts: down at once on a 429, back up gradually.
 type pacer struct {
 	clock clock
 	max   rate.Limit // the configured rate; 0 = unlimited
@@ -46,8 +50,38 @@ type pacer struct {
 	gen          uint64        // bumped on every decrease
 	lastDecrease time.Time
 	successes    int
-	recent       [pacerWindow]time.Time // when the latest answered attempts came back
-	nRecent      int
+	sent         timeRing // when the latest attempts left
+	answered     timeRing // when the latest answered attempts came back
+}
+
+// timeRing keeps the latest pacerWindow instants of some event.
+type timeRing struct {
+	at [pacerWindow]time.Time
+	n  int
+}
+
+func (r *timeRing) add(t time.Time) {
+	r.at[r.n%pacerWindow] = t
+	r.n++
+}
+
+// rate estimates events per second over the last second before now, from
+// at least 4 events; ok is false when there are too few.
+func (r *timeRing) rate(now time.Time) (rate.Limit, bool) {
+	k := 0
+	var oldest time.Time
+	for i := 1; i <= min(r.n, pacerWindow); i++ {
+		t := r.at[(r.n-i)%pacerWindow]
+		if now.Sub(t) > time.Second {
+			break
+		}
+		k, oldest = i, t
+	}
+	if k < 4 {
+		return 0, false
+	}
+	span := max(now.Sub(oldest), 10*time.Millisecond)
+	return rate.Limit(float64(k) / span.Seconds()), true
 }
 
 // newPacer builds a pacer for perSecond requests per second (0 or less =
@@ -102,26 +136,37 @@ func (p *pacer) wait(ctx context.Context) (ticket uint64, err error) {
 }
 
 // release lets one attempt go at t and returns its ticket.
-func (p *pacer) release(time.Time) uint64 {
+func (p *pacer) release(t time.Time) uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.sent.add(t)
 	return p.gen
 }
 
-// observedLocked estimates the rate the API accepted lately from the
-// recent answered attempts.
-func (p *pacer) observedLocked() rate.Limit {
-	n := min(p.nRecent, pacerWindow)
-	if n < 2 {
-		return 0
+// pacerFallback is the starting rate after a 429 when there is too little
+// history to estimate what the API accepts.
+const pacerFallback = rate.Limit(10)
+
+// pacerBelowAccepted: after a 429, the new rate is this share of the rate the
+// API accepted during the last second — just under what it lets through.
+const pacerBelowAccepted = 0.8
+
+// lowerLocked picks the rate after a 429. When the API answered enough
+// requests lately, go just below the rate it accepted (never above the rate
+// in force); otherwise halve the rate in force, or, with no rate and no
+// history, halve the rate we sent at.
+func (p *pacer) lowerLocked(now time.Time) rate.Limit {
+	cur := p.currentLocked()
+	if accepted, ok := p.answered.rate(now); ok {
+		return min(cur, accepted) * pacerBelowAccepted
 	}
-	newest := p.recent[(p.nRecent-1)%pacerWindow]
-	oldest := p.recent[(p.nRecent-n)%pacerWindow]
-	span := newest.Sub(oldest)
-	if span < time.Millisecond {
-		span = time.Millisecond
+	if cur != rate.Inf {
+		return cur / 2
 	}
-	return rate.Limit(float64(n-1) / span.Seconds())
+	if sent, ok := p.sent.rate(now); ok {
+		return sent / 2
+	}
+	return pacerFallback
 }
 
 // throttled lowers the rate after a 429 for an attempt sent with ticket. A
@@ -135,11 +180,7 @@ func (p *pacer) throttled(ticket uint64) {
 	if ticket != p.gen || (!p.lastDecrease.IsZero() && now.Sub(p.lastDecrease) < pacerCooldown) {
 		return
 	}
-	cur := p.currentLocked()
-	if cur == rate.Inf {
-		cur = p.observedLocked()
-	}
-	next := max(cur/2, p.floor)
+	next := max(p.lowerLocked(now), p.floor)
 	if p.lim == nil {
 		p.lim = rate.NewLimiter(next, p.burst)
 	} else {
@@ -151,12 +192,12 @@ func (p *pacer) throttled(ticket uint64) {
 }
 
 // succeeded counts an answered attempt; every pacerRecoverEvery of them
-// raise a lowered rate by 10 %, up to the configured rate.
+// raise a lowered rate by 10 %, up to the configured rate, as long as the
+// run actually sends near the lowered rate.
 func (p *pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.recent[p.nRecent%pacerWindow] = p.clock.Now()
-	p.nRecent++
+	p.answered.add(p.clock.Now())
 	if p.lim == nil || (p.max != 0 && p.lim.Limit() >= p.max) {
 		return
 	}
@@ -165,6 +206,12 @@ func (p *pacer) succeeded() {
 		return
 	}
 	p.successes = 0
+	now := p.clock.Now()
+	if sent, ok := p.sent.rate(now); ok && sent < p.lim.Limit()*pacerBinding {
+		// The limit is not what holds the run back: raising it further
+		// would only invite a burst of 429s when demand picks up.
+		return
+	}
 	next := p.lim.Limit() * pacerRecoverStep
 	switch {
 	case p.max != 0 && next >= p.max:
@@ -173,7 +220,7 @@ func (p *pacer) succeeded() {
 		p.lim = nil
 		return
 	}
-	p.lim.SetLimitAt(p.clock.Now(), next)
+	p.lim.SetLimitAt(now, next)
 }
 
 // current is the rate in force (rate.Inf when unlimited), for stats and tests.

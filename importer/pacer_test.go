@@ -250,10 +250,24 @@ func TestPacerUnlimitedThrottle(t *testing.T) {
 		clk.Advance(time.Millisecond)
 	}
 	p.throttled(tk)
-	if got := p.current(); got < 450 || got > 550 {
-		t.Fatalf("unlimited run throttled to %v/s, want about half the accepted 1000/s", got)
+	if got := p.current(); got < 750 || got > 850 {
+		t.Fatalf("unlimited run throttled to %v/s, want just below the accepted 1000/s", got)
 	}
-	for range 200 * pacerRecoverEvery {
+	// Demand stays at the lowered limit (it binds): the rate climbs back.
+	for range 20 * pacerRecoverEvery {
+		clk.Advance(time.Duration(float64(time.Second) / float64(p.current())))
+		p.release(clk.Now())
+		p.succeeded()
+	}
+	if got := p.current(); got < 1500 {
+		t.Fatalf("rate %v/s after 400 answers at the limit, want it back above 1500/s", got)
+	}
+	// Far above any real API, the limiter is dropped again.
+	p.mu.Lock()
+	p.lim.SetLimitAt(clk.Now(), pacerUnlimitedAbove)
+	p.mu.Unlock()
+	clk.Advance(2 * time.Second)
+	for range pacerRecoverEvery {
 		p.succeeded()
 	}
 	if got := p.current(); got != rate.Inf {
@@ -275,5 +289,48 @@ func TestPacerWaitCancelled(t *testing.T) {
 	cancel()
 	if err := <-errc; err == nil {
 		t.Fatal("wait ignored its cancelled context")
+	}
+}
+
+func TestPacerLowerWithoutHistory(t *testing.T) {
+	tests := []struct {
+		name    string
+		perSec  float64
+		sentGap time.Duration // 0: nothing sent yet
+		sent    int
+		want    rate.Limit
+	}{
+		{"configured rate, nothing answered: halve", 40, 0, 0, 20},
+		{"unlimited, nothing at all: fallback", 0, 0, 0, pacerFallback},
+		{"unlimited, only sent: half the sending rate", 0, 10 * time.Millisecond, 30, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newFakeClock()
+			p := newPacer(tt.perSec, 1, clk)
+			for range tt.sent {
+				clk.Advance(tt.sentGap)
+				p.release(clk.Now())
+			}
+			p.throttled(p.gen)
+			if got := p.current(); got < tt.want*0.95 || got > tt.want*1.05 {
+				t.Errorf("rate after a 429: %v/s, want %v/s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPacerRecoversOnlyWhenBinding(t *testing.T) {
+	clk := newFakeClock()
+	p := newPacer(1000, 1, clk)
+	p.throttled(p.gen) // nothing answered yet: halve to 500/s
+	// The run sends only 100/s: the lowered limit is not what holds it back.
+	for range 10 * pacerRecoverEvery {
+		clk.Advance(10 * time.Millisecond)
+		p.release(clk.Now())
+		p.succeeded()
+	}
+	if got := p.current(); got != 500 {
+		t.Fatalf("the rate crept up to %v/s while the run sent only 100/s", got)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -24,8 +26,13 @@ type RunOptions struct {
 	MaxInvalid Threshold
 	DryRun     bool
 	Restart    bool
-	Progress   ProgressOptions
-	Stdout     io.Writer // --dry-run prints bodies here
+	// JournalTag names the API in the journal's file name (see JournalTag).
+	JournalTag string
+	// FreshJournal starts an empty journal, for a sandbox that starts empty
+	// too (the in-process one): what an earlier sandbox held is gone.
+	FreshJournal bool
+	Progress     ProgressOptions
+	Stdout       io.Writer // --dry-run prints bodies here
 }
 
 // ErrTooManyInvalid is returned (wrapped) when --max-invalid stops a run
@@ -50,7 +57,9 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if opts.DryRun {
 		return dryRun(ctx, opts, pass, sum, start)
 	}
-	if opts.MaxInvalid.Exceeded(pass.invalid, pass.rows) {
+	// A failed-rows file fed back holds mostly rows that were invalid last
+	// time: the guard against a wrong mapping would only get in the way.
+	if !pass.fedBack && opts.MaxInvalid.Exceeded(pass.invalid, pass.rows) {
 		files, err := render(ctx, opts, paths, emptyJournal(), time.Time{}, sum)
 		if err != nil {
 			return nil, err
@@ -63,6 +72,11 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 
 	if opts.Restart {
 		if _, err := MoveAside(paths.Journal); err != nil {
+			return nil, err
+		}
+	}
+	if opts.FreshJournal {
+		if err := os.Remove(paths.Journal); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 	}
@@ -84,7 +98,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 			userHook(o)
 		}
 	}
-	stats, sendErr := send(ctx, opts, pass, earlier, journal, subOpts)
+	stats, sendErr := send(ctx, opts, earlier, journal, subOpts, prog.outcome)
 	prog.close()
 	if err := journal.Close(); err != nil && sendErr == nil {
 		sendErr = err
@@ -118,7 +132,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 // send streams the valid rows to Submit. Rows the journal shows as created are
 // journaled as skipped and never resent; rows an earlier run started but never
 // finished are flagged so a 409 on them means "in doubt", not "conflict".
-func send(ctx context.Context, opts RunOptions, pass *checkPass, earlier *JournalState, j *Journal, sub SubmitOptions) (SubmitStats, error) {
+func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journal, sub SubmitOptions, onSkip func(Outcome)) (SubmitStats, error) {
 	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
 	if err != nil {
 		return SubmitStats{}, err
@@ -146,12 +160,14 @@ func send(ctx context.Context, opts RunOptions, pass *checkPass, earlier *Journa
 			}
 			c := v.Customer
 			if prev, ok := earlier.Created(c.ExtCustomerID); ok {
-				if err := j.Finish(Outcome{
+				skipped := Outcome{
 					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
 					Status: StatusSkipped, CustomerID: prev.CustomerID, CompanyID: prev.CompanyID,
-				}); err != nil {
+				}
+				if err := j.Finish(skipped); err != nil {
 					return err
 				}
+				onSkip(skipped)
 				continue
 			}
 			body, err := json.Marshal(c)

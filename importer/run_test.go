@@ -186,7 +186,16 @@ func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
 func TestRunMaxInvalidSendsNothing(t *testing.T) {
 	srv := startSandbox(t, sandbox.Faults{})
 	dir := t.TempDir()
-	in := writeFile(t, dir, "klanten.csv", testCSV)
+	// The same rows without the owr_status column: a client's export, not a
+	// failed-rows file fed back (for which the guard is off).
+	var export strings.Builder
+	for _, line := range strings.SplitAfter(testCSV, "\r\n") {
+		if i := strings.LastIndexByte(line, ';'); i >= 0 {
+			line = line[:i] + "\r\n"
+		}
+		export.WriteString(line)
+	}
+	in := writeFile(t, dir, "klanten.csv", export.String())
 	opts := testRunOptions(t, in, testClient(t, srv, ""))
 	opts.MaxInvalid = Threshold{Percent: 20, IsPercent: true}
 	_, err := Run(context.Background(), opts)
@@ -220,6 +229,9 @@ func TestRunFailedFileFedBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Input = failedPath
+	// One of its four rows is still invalid: --max-invalid 20% must not stop a
+	// failed-rows file, which holds mostly invalid rows by nature.
+	opts.MaxInvalid = Threshold{Percent: 20, IsPercent: true}
 	sum, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,8 @@ type csvSource struct {
 	path  string
 	delim rune
 	file  *os.File
+	rows  *csvRows
+	size  int64 // of the file, for rowsHint
 }
 
 // openCSV opens path as CSV: encoding and delimiter from opts or detected on
@@ -49,7 +51,8 @@ func openCSV(path string, opts SourceOptions) (Source, error) {
 
 // newCSVSource does the work of openCSV on an open file.
 func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csvSource, error) {
-	br := bufio.NewReaderSize(f, csvSampleSize)
+	watch := &utf8Watch{r: f}
+	br := bufio.NewReaderSize(watch, csvSampleSize)
 	sample, err := br.Peek(csvSampleSize)
 	complete := errors.Is(err, io.EOF)
 	if err != nil && !complete && !errors.Is(err, bufio.ErrBufferFull) {
@@ -93,7 +96,7 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	rr := &csvRows{r: cr, path: path, enc: enc}
+	rr := &csvRows{r: cr, path: path, enc: enc, watch: watch}
 
 	rows, last, err := scanRows(rr, opts.HeaderRow)
 	if err != nil {
@@ -112,7 +115,23 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 	}
 	t := newTable(rr, rows, idx)
 	rr.header = t.header
-	return &csvSource{table: t, path: path, delim: delim, file: f}, nil
+	src := &csvSource{table: t, path: path, delim: delim, file: f, rows: rr}
+	if st, err := f.Stat(); err == nil {
+		src.size = st.Size()
+	}
+	return src, nil
+}
+
+// rowsHint estimates how many rows the file holds from its size and the
+// length of the rows read so far, so that Validate can size its duplicate
+// index once instead of growing it; 0 when there is nothing to go by.
+func (s *csvSource) rowsHint() int {
+	read, rows := s.rows.r.InputOffset(), int64(s.rows.row)
+	if read <= 0 || rows <= 0 || s.size <= 0 {
+		return 0
+	}
+	perRow := max(1, read/rows)
+	return int(min(s.size/perRow, 1<<31-1))
 }
 
 func (s *csvSource) Format() Format        { return FormatCSV }
@@ -143,6 +162,7 @@ type csvRows struct {
 	r       *csv.Reader
 	path    string
 	enc     textEncoding
+	watch   *utf8Watch
 	header  []string // set once known, to name columns in errors
 	row     int      // row number of the last record
 	endLine int      // line on which the last record ended
@@ -160,8 +180,9 @@ func (c *csvRows) next() (int, []string, error) {
 	c.row += 1 + max(0, start-c.endLine-1)
 	lastStart, _ := c.r.FieldPos(len(rec) - 1)
 	c.endLine = lastStart + strings.Count(rec[len(rec)-1], "\n")
+	checkUTF8 := c.enc.enc == nil && c.watch.bad
 	for i, v := range rec {
-		if c.enc.enc == nil && !utf8.ValidString(v) {
+		if checkUTF8 && !utf8.ValidString(v) {
 			return 0, nil, c.notUTF8(i)
 		}
 		if len(v) > 1 && v[0] == formulaPrefix {
@@ -202,6 +223,66 @@ func (c *csvRows) notUTF8(col int) error {
 		msg = "the text in column " + strconv.Itoa(col+1) + " is not valid UTF-8 (accents or symbols were saved in another encoding)"
 	}
 	return &InputError{Path: c.path, Row: c.row, Column: column, Message: msg, Hint: hint}
+}
+
+// utf8Watch checks the bytes on their way to the CSV reader for invalid
+// UTF-8, a whole read at a time, which costs next to nothing. Checking every
+// value instead would cost a call per value. Until it finds a bad byte the
+// rows need no check of their own; from then on (the bytes are read ahead of
+// the rows) csvRows checks each value, so the error names the right row.
+type utf8Watch struct {
+	r    io.Reader
+	tail []byte // the start of a character cut by the end of the last read
+	bad  bool
+}
+
+func (u *utf8Watch) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if !u.bad {
+		u.check(p[:n])
+		if err != nil && len(u.tail) > 0 {
+			u.bad = true // the file ends inside a character
+		}
+	}
+	return n, err
+}
+
+// check validates b, carrying a character cut at its end to the next call.
+func (u *utf8Watch) check(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if len(u.tail) > 0 {
+		var buf [2 * utf8.UTFMax]byte
+		j := copy(buf[:], u.tail)
+		j += copy(buf[j:], b[:min(len(b), utf8.UTFMax-len(u.tail))])
+		joined := buf[:j]
+		if !utf8.FullRune(joined) {
+			u.tail = append(u.tail, b...) // b is a byte or two; still cut
+			return
+		}
+		r, size := utf8.DecodeRune(joined)
+		if (r == utf8.RuneError && size == 1) || size <= len(u.tail) {
+			u.bad = true
+			return
+		}
+		b = b[size-len(u.tail):]
+		u.tail = u.tail[:0]
+	}
+	cut := 0
+	for i := len(b) - 1; i >= 0 && i >= len(b)-(utf8.UTFMax-1); i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				cut = len(b) - i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(b[:len(b)-cut]) {
+		u.bad = true
+		return
+	}
+	u.tail = append(u.tail[:0], b[len(b)-cut:]...)
 }
 
 // crReader turns lone carriage returns into line feeds.

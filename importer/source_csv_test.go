@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -391,6 +393,81 @@ func TestHeaderHelpers(t *testing.T) {
 			t.Errorf("IsOwrColumn(%q) = %v", name, !want)
 		}
 	}
+}
+
+func TestUTF8Watch(t *testing.T) {
+	valid := strings.Repeat("Zoë € 𝄞 Liège; ", 50)
+	tests := []struct {
+		name string
+		data string
+		bad  bool
+	}{
+		{"valid", valid, false},
+		{"ascii", "id;name\n1;a\n", false},
+		{"windows-1252 byte", valid + "Caf\xe9" + valid, true},
+		{"stray continuation byte", "ab\x80cd", true},
+		{"truncated at the end", valid + "\xe2\x82", true},
+		{"overlong", "a\xc0\xafb", true},
+	}
+	readers := map[string]func(io.Reader) io.Reader{
+		"whole":    func(r io.Reader) io.Reader { return r },
+		"one byte": iotest.OneByteReader,
+		"halves":   iotest.HalfReader,
+	}
+	for _, tt := range tests {
+		for rname, wrap := range readers {
+			t.Run(tt.name+"/"+rname, func(t *testing.T) {
+				w := &utf8Watch{r: wrap(strings.NewReader(tt.data))}
+				got, err := io.ReadAll(w)
+				if err != nil || string(got) != tt.data {
+					t.Fatalf("ReadAll = %q, %v", got, err)
+				}
+				if w.bad != tt.bad {
+					t.Errorf("bad = %v, want %v", w.bad, tt.bad)
+				}
+			})
+		}
+	}
+}
+
+// srcChunkReader returns its data in reads of the sizes given in turn.
+type srcChunkReader struct {
+	data  []byte
+	sizes []byte
+	i     int
+}
+
+func (c *srcChunkReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := 1
+	if len(c.sizes) > 0 {
+		n = int(c.sizes[c.i%len(c.sizes)]) + 1
+		c.i++
+	}
+	n = min(n, len(p), len(c.data))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// FuzzUTF8Watch checks the chunked UTF-8 check against utf8.Valid for any
+// bytes cut into any reads.
+func FuzzUTF8Watch(f *testing.F) {
+	f.Add([]byte("Zoë €"), []byte{0, 1, 2})
+	f.Add([]byte("a\xe2\x82"), []byte{1})
+	f.Add([]byte("\xf0\x9d\x84\x9e\xc3"), []byte{2, 0})
+	f.Fuzz(func(t *testing.T, data, sizes []byte) {
+		w := &utf8Watch{r: &srcChunkReader{data: data, sizes: sizes}}
+		got, err := io.ReadAll(w)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("ReadAll = %q, %v", got, err)
+		}
+		if w.bad == utf8.Valid(data) {
+			t.Fatalf("bad = %v for %q cut %v", w.bad, data, sizes)
+		}
+	})
 }
 
 // FuzzCSVSource feeds arbitrary bytes to the CSV source: it must never

@@ -66,7 +66,7 @@ func openXLSX(path string, opts SourceOptions) (src Source, err error) {
 // damagedWorkbook is the error for a workbook excelize fails to read.
 func damagedWorkbook(path, sheet string, row int, cause error) *InputError {
 	return &InputError{Path: path, Sheet: sheet, Row: row, Err: cause,
-		Message: "the workbook could not be read here; it may be damaged", Hint: hintSaveAs}
+		Message: "the workbook could not be read (it may be damaged)", Hint: hintSaveAs}
 }
 
 // sheetCandidate is one sheet looked at by pickSheet.
@@ -234,7 +234,11 @@ func (s *xlsxSource) Cell(row, col int) string {
 func (s *xlsxSource) Next() (rec Record, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = damagedWorkbook(s.path, s.sheet, 0, fmt.Errorf("%v", p))
+			row := 0
+			if xr, ok := s.rr.(*xlsxRows); ok {
+				row = xr.row
+			}
+			err = damagedWorkbook(s.path, s.sheet, row, fmt.Errorf("%v", p))
 			s.table.err = err
 		}
 	}()
@@ -278,7 +282,9 @@ func (x *xlsxRows) next() (int, []string, error) {
 		return 0, nil, damagedWorkbook(x.path, x.sheet, x.row, err)
 	}
 	for i, v := range cells {
-		cells[i] = x.st.serialCell(v)
+		if len(v) > 1 && (v[0] == dateMarker || v[0] == timeMarker || v[0] == '-') {
+			cells[i] = x.st.serialCell(v)
+		}
 	}
 	return x.row, cells, nil
 }

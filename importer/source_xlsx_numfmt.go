@@ -290,6 +290,9 @@ func (st serialStyles) serialCell(v string) string {
 	default:
 		t = excelEpoch1900.AddDate(0, 0, int(days)-1)
 	}
+	if t.Year() > 9999 {
+		return strconv.FormatFloat(serial, 'f', -1, 64)
+	}
 	return withClock(t.Format("2006-01-02"), clock)
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -380,23 +381,37 @@ func BenchmarkXLSXSource(b *testing.B) {
 }
 
 // FuzzXLSXNumberFormats feeds the format-code reader and the date text
-// converter arbitrary workbook content: they must never panic, and a
-// converted cell must lose its marker.
+// converter arbitrary workbook content: they must never panic, and a date
+// serial as excelize prints it must become an ISO date or time.
 func FuzzXLSXNumberFormats(f *testing.F) {
-	f.Add("dd/mm/yyyy", "\x0145382.586806")
-	f.Add(`[$-813]d mmmm yyyy;@`, "-\x015.000000")
-	f.Add(`"unclosed`, "\x02")
-	f.Add("[h]:mm", "\x01NaN")
-	f.Add(`\`, "\x011e400")
-	f.Fuzz(func(t *testing.T, code, cell string) {
+	f.Add("dd/mm/yyyy", "\x0145382.586806", 45382.586806, false)
+	f.Add(`[$-813]d mmmm yyyy;@`, "-\x015.000000", 60.0, true)
+	f.Add(`"unclosed`, "\x02", 0.5, false)
+	f.Add("[h]:mm", "\x01NaN", 2958465.999999, true)
+	f.Add(`\`, "\x011e400", 1e300, false)
+	f.Fuzz(func(t *testing.T, code, cell string, serial float64, time1904 bool) {
 		if k := formatCodeKind(code); k < kindNumber || k > kindTime {
 			t.Fatalf("formatCodeKind(%q) = %d", code, k)
 		}
-		for _, st := range []serialStyles{{}, {date1904: true}} {
-			got := st.serialCell(cell)
-			marked := len(cell) > 1 && (cell[0] <= timeMarker || cell[0] == '-' && cell[1] <= timeMarker) && cell[0] != 0 && (cell[0] != '-' || cell[1] != 0)
-			if marked && strings.ContainsAny(got[:min(1, len(got))], "\x01\x02") {
-				t.Fatalf("serialCell(%q) = %q keeps its marker", cell, got)
+		st := serialStyles{date1904: time1904}
+		st.serialCell(cell)
+		if serial < 0 || serial >= maxExcelSerial+1 || serial != serial {
+			return
+		}
+		for _, marker := range []byte{dateMarker, timeMarker} {
+			in := string(marker) + strconv.FormatFloat(serial, 'f', 6, 64)
+			got := st.serialCell(in)
+			ok := false
+			for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05", "15:04:05"} {
+				if _, err := time.Parse(layout, got); err == nil {
+					ok = true
+				}
+			}
+			if _, err := strconv.ParseFloat(got, 64); err == nil && serial >= maxExcelSerial-1500 {
+				ok = true // past 9999-12-31 in this date system: stays a number
+			}
+			if !ok && !strings.HasPrefix(got, "1900-02-29") {
+				t.Fatalf("serialCell(%q) = %q: no ISO date or time", in, got)
 			}
 		}
 	})

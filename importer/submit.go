@@ -229,7 +229,7 @@ func (s *submitter) work(jobs <-chan Job) error {
 }
 
 // do runs one job's attempts and journals its outcome. A job stopped before
-// its first attempt leaves no trace (the lead marks it not_attempted).
+// its first attempt leaves no trace: the run reports it not_attempted.
 func (s *submitter) do(job Job, ack chan error) error {
 	var (
 		res      jobResult
@@ -377,8 +377,16 @@ func (s *submitter) apiFailing(ext int64, sentAt time.Time, err error) {
 	outage := s.outage
 	s.mu.Unlock()
 	if outage && down >= s.opts.MaxOutage {
-		s.abort(AbortUnavailable, fmt.Sprintf("the API looks unavailable: every request failed for %s (last: %s). The run stopped; the rows not sent are marked not_attempted. Try again later: the same command continues where this run stopped.", down.Round(time.Second), err))
+		s.abort(AbortUnavailable, fmt.Sprintf("the API looks unavailable: every request failed for %s (last: %s). The run stopped; the rows not sent are marked not_attempted. Try again later: the same command continues where this run stopped.", roundDuration(down), err))
 	}
+}
+
+// roundDuration shows a duration the way a person would say it.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // outageRetry reports whether a failed attempt should be retried without

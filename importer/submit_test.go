@@ -164,7 +164,6 @@ func runSubmit(t *testing.T, ctx context.Context, c *Client, jobs []Job, opts Su
 	start := time.Now()
 	run.stats, run.err = Submit(ctx, c, j, ch, opts)
 	run.elapsed = time.Since(start)
-	t.Logf("Submit took %s", run.elapsed)
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,32 @@ import (
 // only then gives it its final name, so a crash or a full disk never leaves
 // a truncated file that looks complete. After a failed Write, call Abort.
 type ResultWriter interface {
-	// Write adds one row, aligned with WriterOptions.Header.
+	// Write adds one row, aligned with WriterOptions.Header. values is not
+	// kept: the caller may reuse it for the next row.
 	Write(values []string) error
 	// Close flushes, syncs to disk and renames the temporary file to the
 	// final name. It returns the first error of any Write or of its own.
 	Close() error
 	// Abort removes the temporary file. It is a no-op after Close.
 	Abort()
+}
+
+// rowEncoder is a ResultWriter whose rows can be encoded on any goroutine,
+// ahead of time, and written later as bytes. Validate's mapping workers
+// encode every row as if it were not a duplicate; the one goroutine that
+// must see every row in order then writes the bytes batch by batch, and
+// encodes again only the rare row the duplicate check changes.
+type rowEncoder interface {
+	// appendCells appends values[i] for each i in cols, each followed by
+	// the delimiter.
+	appendCells(dst []byte, values []string, cols []int) []byte
+	// appendRowNumber appends a row number cell and the delimiter.
+	appendRowNumber(dst []byte, row int) []byte
+	// appendLast appends the last cells of the row and ends it.
+	appendLast(dst []byte, last []string) []byte
+	// writeEncoded adds rows encoded by the methods above, which are
+	// safe for concurrent use, also while another goroutine writes.
+	writeEncoded(rows []byte) error
 }
 
 // WriterOptions describe the file CreateResultFile writes.
@@ -73,6 +92,48 @@ type atomicFile struct {
 	f    *os.File
 	path string
 	done bool // committed or aborted
+
+	unsynced int64         // bytes written since the last background sync began
+	syncing  chan struct{} // closed when the running background sync ends; nil if none
+}
+
+// syncEvery is how much a file grows between two background syncs. A
+// million-row results file is 150 MB: syncing all of it at commit would add
+// a pause at the end of the run, while syncing as it grows lets the disk
+// work during the run. A write-behind sync only saves time; commit still
+// syncs and reports errors.
+const syncEvery = 16 << 20
+
+// wrote notes n more bytes written to the file and starts a background
+// sync every syncEvery bytes, one at a time. Only the writing goroutine
+// calls it.
+func (a *atomicFile) wrote(n int) {
+	a.unsynced += int64(n)
+	if a.unsynced < syncEvery {
+		return
+	}
+	if a.syncing != nil {
+		select {
+		case <-a.syncing:
+		default:
+			return // the disk is still busy with the previous one
+		}
+	}
+	a.unsynced = 0
+	done := make(chan struct{})
+	a.syncing = done
+	go func(f *os.File) {
+		defer close(done)
+		_ = f.Sync() // commit syncs again and reports the error
+	}(a.f)
+}
+
+// waitSync waits for the background sync, if one runs.
+func (a *atomicFile) waitSync() {
+	if a.syncing != nil {
+		<-a.syncing
+		a.syncing = nil
+	}
 }
 
 // createAtomic creates the hidden temporary file for path.
@@ -95,6 +156,7 @@ func (a *atomicFile) commit() error {
 		return nil
 	}
 	a.done = true
+	a.waitSync()
 	tmp := a.f.Name()
 	err := a.f.Sync()
 	if err == nil {
@@ -125,6 +187,7 @@ func (a *atomicFile) abort() {
 		return
 	}
 	a.done = true
+	a.waitSync()
 	a.f.Close()
 	os.Remove(a.f.Name())
 }

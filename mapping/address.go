@@ -51,8 +51,18 @@ func splitAddress(s string) (street, number string) {
 	if n == 0 {
 		return "", ""
 	}
+	// Words are classified lazily and at most once each (the loops below
+	// look at some words twice); kinds[i] == 0 means not yet classified.
+	var kinds [len(buf)]wordKind
 	kind := func(i int) wordKind {
-		return classifyWord(s[words[i].begin:words[i].end], i > 0 && startsWithDigit(s[words[i-1].begin:]))
+		if i < len(kinds) && kinds[i] != 0 {
+			return kinds[i] - 1
+		}
+		k := classifyWord(s[words[i].begin:words[i].end], i > 0 && startsWithDigit(s[words[i-1].begin:]))
+		if i < len(kinds) {
+			kinds[i] = k + 1
+		}
+		return k
 	}
 
 	// Number at the end.
@@ -109,30 +119,41 @@ func splitAddress(s string) (street, number string) {
 // splitWords cuts s at white space and commas.
 func splitWords(dst []span, s string) []span {
 	begin := -1
-	for i := 0; i < len(s); {
-		c, size := s[i], 1
+	for i := 0; i < len(s); i++ {
 		var sep bool
-		if c < utf8.RuneSelf {
-			sep = c == ' ' || c == ',' || ('\t' <= c && c <= '\r')
+		if c := s[i]; c < utf8.RuneSelf {
+			sep = asciiWordSep[c]
 		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size := utf8.DecodeRuneInString(s[i:])
 			sep = unicode.IsSpace(r)
+			if !sep && begin < 0 {
+				begin = i
+			}
+			if sep && begin >= 0 {
+				dst = append(dst, span{begin, i})
+				begin = -1
+			}
+			i += size - 1
+			continue
 		}
-		switch {
-		case sep && begin >= 0:
-			dst = append(dst, span{begin, i})
-			begin = -1
-		case !sep && begin < 0:
+		if sep {
+			if begin >= 0 {
+				dst = append(dst, span{begin, i})
+				begin = -1
+			}
+		} else if begin < 0 {
 			begin = i
 		}
-		i += size
 	}
 	if begin >= 0 {
 		dst = append(dst, span{begin, len(s)})
 	}
 	return dst
 }
+
+// asciiWordSep marks the ASCII bytes that separate the words of an
+// address: white space and the comma.
+var asciiWordSep = [utf8.RuneSelf]bool{' ': true, ',': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
 
 // joinWords returns the words from the first to the last joined by single
 // spaces, reusing s when it already reads that way.
@@ -159,16 +180,28 @@ func classifyWord(w string, afterNumber bool) wordKind {
 	if startsWithDigit(w) {
 		return wordNumber
 	}
-	hasDigit := false
-	for i := 0; i < len(w) && !hasDigit; i++ {
-		hasDigit = '0' <= w[i] && w[i] <= '9'
+	hasDigit, simple := false, true // simple: only a-z and 0-9, its own key
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case '0' <= c && c <= '9':
+			hasDigit = true
+		case c < 'a' || c > 'z':
+			simple = false
+		}
 	}
 	if len(w) > 8 && !hasDigit {
 		return wordOther // longer than any box, suffix or prefix word: the common case of a street name
 	}
+	if simple {
+		return classifyKey(w, afterNumber, hasDigit)
+	}
 	var buf [24]byte
-	k := appendKey(buf[:0], w)
-	switch string(k) {
+	return classifyKey(string(appendKey(buf[:0], w)), afterNumber, hasDigit)
+}
+
+// classifyKey does the work of classifyWord on the word's matching key.
+func classifyKey(k string, afterNumber, hasDigit bool) wordKind {
+	switch k {
 	case "":
 		return wordSeparator
 	case "bus", "bte", "bt", "boite", "box", "b", "app", "apt", "appt", "unit":
@@ -189,9 +222,9 @@ func classifyWord(w string, afterNumber bool) wordKind {
 	for letters < len(k) && 'a' <= k[letters] && k[letters] <= 'z' {
 		letters++
 	}
-	switch string(k[:letters]) {
+	switch k[:letters] {
 	case "bus", "bte", "bt", "box", "b":
-		if isDigits(string(k[letters:])) {
+		if isDigits(k[letters:]) {
 			return wordBox
 		}
 	}

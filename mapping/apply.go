@@ -3,6 +3,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Binding is a Mapping checked against one header row: every field knows
@@ -31,8 +33,46 @@ type boundField struct {
 // A row is fit to send when HasErrors(problems) is false; warnings are
 // reported but the Customer holds the value anyway.
 func (b *Binding) Apply(values []string) (Customer, []Problem) {
+	var addr addrSplit
+	return b.apply(values, nil, &addr)
+}
+
+// Mapper applies a Binding row after row on one goroutine, remembering
+// each transformed field's last value and result: a column whose values
+// repeat (a country, a city) is then transformed once per change rather
+// than once per row. It gives exactly what Binding.Apply gives. A Mapper is
+// not safe for concurrent use; give each goroutine its own (NewMapper).
+type Mapper struct {
+	b    *Binding
+	memo []fieldMemo
+	addr addrSplit
+}
+
+// fieldMemo is the last value a field's pipeline ran on, and what it gave.
+type fieldMemo struct {
+	in   string
+	out  string
+	f    failure
+	warn bool
+	ok   bool
+}
+
+// NewMapper returns a Mapper for b.
+func (b *Binding) NewMapper() *Mapper {
+	return &Mapper{b: b, memo: make([]fieldMemo, len(b.fields))}
+}
+
+// Apply is Binding.Apply for the Mapper's goroutine.
+func (m *Mapper) Apply(values []string) (Customer, []Problem) {
+	return m.b.apply(values, m.memo, &m.addr)
+}
+
+// apply does the work of Apply. memo, when not nil, holds one entry per
+// field; addr shares one address split between the fields of a row.
+func (b *Binding) apply(values []string, memo []fieldMemo, addr *addrSplit) (Customer, []Problem) {
 	var c Customer
 	var problems []Problem
+	addr.ok = false
 	for i := range b.fields {
 		bf := &b.fields[i]
 		if bf.constant {
@@ -41,7 +81,7 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 		}
 		raw := ""
 		if bf.col < len(values) {
-			raw = strings.TrimSpace(values[bf.col])
+			raw = trimCell(values[bf.col])
 		}
 		if raw == "" {
 			switch {
@@ -52,7 +92,22 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 			}
 			continue
 		}
-		out, f, warn := bf.p.run(raw)
+		var (
+			out  string
+			f    failure
+			warn bool
+		)
+		switch {
+		case memo == nil || len(bf.p.funcs) == 0:
+			// Nothing costly to remember: run is a few checks.
+			out, f, warn = bf.p.runWith(raw, addr)
+		case memo[i].ok && memo[i].in == raw:
+			m := &memo[i]
+			out, f, warn = m.out, m.f, m.warn
+		default:
+			out, f, warn = bf.p.runWith(raw, addr)
+			memo[i] = fieldMemo{in: raw, out: out, f: f, warn: warn, ok: true}
+		}
 		if f.failed() {
 			problems = append(problems, bf.problem(f.kind, f.msg, warn))
 			if !warn {
@@ -68,6 +123,26 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 		setField(&c, bf.id, out)
 	}
 	return c, problems
+}
+
+// trimCell is strings.TrimSpace with a fast path for the common cell that
+// starts and ends with a visible ASCII character.
+func trimCell(s string) string {
+	n := len(s)
+	if n == 0 {
+		return s
+	}
+	if first := s[0]; first <= ' ' || first >= utf8.RuneSelf {
+		return strings.TrimSpace(s)
+	}
+	last := s[n-1]
+	if last > ' ' && last < utf8.RuneSelf {
+		return s
+	}
+	if r, _ := utf8.DecodeLastRuneInString(s); last >= utf8.RuneSelf && !unicode.IsSpace(r) {
+		return s // ends with a letter such as the ë of België
+	}
+	return strings.TrimSpace(s)
 }
 
 // HasErrors reports whether any problem makes the row invalid (anything but

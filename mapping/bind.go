@@ -112,7 +112,11 @@ func (idx headerIndex) missingHint(column string) string {
 	if len(list) > 15 {
 		list, more = list[:15], fmt.Sprintf(" and %d more", len(idx.usable)-15)
 	}
-	return fmt.Sprintf("The header row has: %s%s. Fix the header in the mapping, or set source.header_row / source.sheet if this is not the header row.", quoteList(list), more)
+	shown := make([]string, len(list))
+	for i, h := range list {
+		shown[i] = shortHeader(h)
+	}
+	return fmt.Sprintf("The header row has: %s%s. Fix the header in the mapping, or set source.header_row / source.sheet if this is not the header row.", quoteList(shown), more)
 }
 
 // columnLetters renders 0-based column indexes as spreadsheet letters with
@@ -139,4 +143,16 @@ func columnName(i int) string {
 		b = append([]byte{byte('A' + (i-1)%26)}, b...)
 	}
 	return string(b)
+}
+
+// shortHeader keeps a header readable in a message: a "header" of thousands
+// of characters means the wrong row, delimiter or file was read, and its
+// first words are enough to see that.
+func shortHeader(h string) string {
+	const maxRunes = 40
+	r := []rune(h)
+	if len(r) <= maxRunes {
+		return h
+	}
+	return string(r[:maxRunes]) + fmt.Sprintf("… (%d characters)", len(r))
 }

@@ -20,31 +20,87 @@ const maxExtCustomerID = 1<<53 - 1
 // order, then the checks the field always gets whatever the mapping says.
 type pipeline struct {
 	id      field
-	funcs   []transformFunc
+	funcs   []step
 	warning bool // check-digit problems are warnings, not errors
 }
+
+// step is one transform of a pipeline. The street and house_number
+// transforms are marked so that a row whose address cell feeds both fields
+// splits it once (see addrSplit).
+type step struct {
+	fn   transformFunc
+	addr addrPart
+}
+
+// addrPart says which half of a split address a step keeps.
+type addrPart uint8
+
+const (
+	addrNone addrPart = iota
+	addrStreet
+	addrNumber
+)
 
 func newPipeline(fs *fieldSpec) pipeline {
 	p := pipeline{id: fs.id, warning: fs.warning}
 	for _, t := range fs.transforms {
 		if fn, ok := lookupTransform(t.name); ok {
-			p.funcs = append(p.funcs, fn)
+			st := step{fn: fn}
+			switch t.name {
+			case "street":
+				st.addr = addrStreet
+			case "house_number":
+				st.addr = addrNumber
+			}
+			p.funcs = append(p.funcs, st)
 		}
 	}
 	return p
+}
+
+// addrSplit remembers the last address cell split within one row, so
+// that street and house_number on the same cell cost one split. It
+// belongs to one goroutine.
+type addrSplit struct {
+	in, street, number string
+	ok                 bool
+}
+
+// split returns splitAddress(s), reusing the previous result for the same s.
+func (a *addrSplit) split(s string) (street, number string) {
+	if a.ok && a.in == s {
+		return a.street, a.number
+	}
+	a.street, a.number = splitAddress(s)
+	a.in, a.ok = s, true
+	return a.street, a.number
 }
 
 // run processes one trimmed value. It returns the value to send, or a
 // failure; warn says the failure is only a warning and out is still to be
 // sent. An empty out without failure means the transforms emptied the value.
 func (p *pipeline) run(v string) (out string, f failure, warn bool) {
+	return p.runWith(v, nil)
+}
+
+// runWith is run with an address split to share between the fields of one
+// row; addr may be nil.
+func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, warn bool) {
 	if v == "" {
 		return "", failure{}, false
 	}
 	seen := v // messages quote the cell as the consultant sees it in the file
-	for _, fn := range p.funcs {
-		if v, f = fn(v); f.failed() {
-			return "", f, false
+	for _, st := range p.funcs {
+		switch {
+		case st.addr != addrNone && addr != nil:
+			street, number := addr.split(v)
+			if v = street; st.addr == addrNumber {
+				v = number
+			}
+		default:
+			if v, f = st.fn(v); f.failed() {
+				return "", f, false
+			}
 		}
 		if v == "" {
 			return "", failure{}, false
@@ -61,6 +117,14 @@ func (p *pipeline) run(v string) (out string, f failure, warn bool) {
 		}
 		v = digits
 	case fEnterpriseNumber:
+		if isCanonicalBE(v) && (v[2] == '0' || v[2] == '1') {
+			// Already the API's form (the vat transform's output, or a clean
+			// cell): only the check digits are left to check.
+			if f := checkBelgianCheckDigits(v, seen); f.failed() {
+				return v, f, p.warning
+			}
+			break
+		}
 		n, f := normaliseVAT(v)
 		if f.failed() {
 			return "", f, false
@@ -108,6 +172,9 @@ func parseDigits(s string) int64 {
 // postal code that lost its leading zero ("612"), is left as it is: guessing
 // the country's format is not this tool's job.
 func dropZeroDecimals(s string) string {
+	if isDigits(s) {
+		return s // the common case
+	}
 	i := strings.LastIndexAny(s, ".,")
 	if i <= 0 || i == len(s)-1 || !isDigits(s[:i]) || strings.Trim(s[i+1:], "0") != "" {
 		return s

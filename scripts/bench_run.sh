@@ -68,15 +68,20 @@ run_rate=$(awk -v n="$rows" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", n/(b-a)}
 # 3. curl per row, 8 at a time
 t0=$(now)
 n=0
+batch=()
 while IFS=';' read -r id number name vat address pc city country phone email; do
 	[ "$id" = "Klant ID" ] && continue
 	curl -s -o /dev/null -X POST "$url/api/customers/" \
 		-H "apikey: $BENCH_API_KEY" -H "CustomerKey: $BENCH_CUSTOMER_KEY" -H "content-type: application/json" \
 		-d "{\"extCustomerId\": $id, \"extCustomerNumber\": \"$number\", \"name\": \"$name\", \"enterpriseNumber\": \"$vat\", \"address\": {\"street\": \"$address\", \"city\": \"$city\", \"postalCode\": \"$pc\", \"country\": \"belgium\"}}" &
+	batch+=($!)
 	n=$((n + 1))
-	if [ $((n % 8)) -eq 0 ]; then wait; fi
+	if [ "${#batch[@]}" -eq 8 ]; then
+		wait "${batch[@]}"
+		batch=()
+	fi
 done <"$dir/curl.csv"
-wait
+[ "${#batch[@]}" -eq 0 ] || wait "${batch[@]}"
 t1=$(now)
 curl_rate=$(awk -v n="$curl_rows" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", n/(b-a)}')
 

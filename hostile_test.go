@@ -1,0 +1,186 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// hostileInput is a file a client (or a mistake) could hand the tool.
+type hostileInput struct {
+	name    string
+	file    string // name of the input written in the temp dir
+	make    func(t *testing.T, path string)
+	mapping string // mapping file content; "" = the samples' mapping
+	mapDir  bool   // --mapping points at a directory
+	want    string // in stderr
+}
+
+func writeBytes(b []byte) func(*testing.T, string) {
+	return func(t *testing.T, path string) {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const sampleHeader = "Klant ID;Klantnummer;Bedrijfsnaam;BTW-nummer;Adres;Postcode;Gemeente;Land\n"
+
+func hostileInputs() []hostileInput {
+	garbage := make([]byte, 64<<10)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i/13)
+	}
+	return []hostileInput{
+		{name: "empty file", file: "empty.csv", make: writeBytes(nil), want: "empty"},
+		{name: "header only", file: "header.csv", make: writeBytes([]byte(sampleHeader)), want: "no data rows"},
+		{name: "binary garbage named .csv", file: "garbage.csv", make: writeBytes(garbage), want: "garbage.csv"},
+		{name: "20 MB single cell", file: "bigcell.csv", make: func(t *testing.T, p string) {
+			var b bytes.Buffer
+			b.WriteString(sampleHeader)
+			b.WriteString("1001;K-1;")
+			b.Write(bytes.Repeat([]byte("A"), 20<<20))
+			b.WriteString(";BE0417497106;Markt 1;9000;Gent;BE\n")
+			writeBytes(b.Bytes())(t, p)
+		}, want: "row 2"},
+		{name: "100,000 columns", file: "wide.csv", make: func(t *testing.T, p string) {
+			var b bytes.Buffer
+			for i := range 100000 {
+				if i > 0 {
+					b.WriteByte(';')
+				}
+				fmt.Fprintf(&b, "kolom %d", i)
+			}
+			b.WriteString("\n1;2;3\n")
+			writeBytes(b.Bytes())(t, p)
+		}, want: "column"},
+		{name: "invalid UTF-8 in the middle", file: "mixed.csv", make: func(t *testing.T, p string) {
+			var b bytes.Buffer
+			b.WriteString(sampleHeader)
+			for i := range 5000 {
+				fmt.Fprintf(&b, "%d;K-%d;Café %d;BE0417497106;Markt 1;9000;Gent;België\n", 1000+i, i, i)
+			}
+			b.WriteString("9999;K-x;Caf\xe9 latin1;BE0417497106;Markt 1;9000;Gent;Belgi\xeb\n")
+			writeBytes(b.Bytes())(t, p)
+		}, want: "row 5002"},
+		{name: "zip bomb named .xlsx", file: "bomb.xlsx", make: writeZipBomb, want: "bomb.xlsx"},
+		{name: "truncated workbook", file: "cut.xlsx", make: func(t *testing.T, p string) {
+			data, err := os.ReadFile("samples/customers.xlsx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeBytes(data[:len(data)/2])(t, p)
+		}, want: "cut.xlsx"},
+		{name: "YAML bomb as mapping", file: "ok.csv", make: writeBytes([]byte(sampleHeader + "1;K;N;BE0417497106;M 1;9000;Gent;BE\n")),
+			mapping: "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+			want:    "mapping.yaml"},
+		{name: "deeply nested YAML as mapping", file: "ok.csv", make: writeBytes([]byte(sampleHeader + "1;K;N;BE0417497106;M 1;9000;Gent;BE\n")),
+			mapping: "version: 1\nfields: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n",
+			want:    "mapping.yaml"},
+		{name: "mapping is a directory", file: "ok.csv", make: writeBytes([]byte(sampleHeader + "1;K;N;BE0417497106;M 1;9000;Gent;BE\n")),
+			mapDir: true, want: "folder"},
+	}
+}
+
+// TestHostileInputs feeds each hostile input to the built binary: exit code
+// 2, a message naming the file or row, no panic, within bounded time and
+// memory.
+func TestHostileInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and writes large files")
+	}
+	bin := buildBinary(t)
+	for _, in := range hostileInputs() {
+		t.Run(in.name, func(t *testing.T) {
+			dir := t.TempDir()
+			input := filepath.Join(dir, in.file)
+			in.make(t, input)
+			mapPath := "samples/mapping.yaml"
+			if in.mapping != "" {
+				mapPath = filepath.Join(dir, "mapping.yaml")
+				writeBytes([]byte(in.mapping))(t, mapPath)
+			}
+			if in.mapDir {
+				mapPath = dir
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "validate", input, "--mapping", mapPath, "--out-dir", dir)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			start := time.Now()
+			_ = cmd.Run()
+			took := time.Since(start)
+			if ctx.Err() != nil {
+				t.Fatalf("still running after %s", took)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 2 {
+				t.Errorf("exit code %d, want 2\nstdout: %.500s\nstderr: %.500s", code, stdout.String(), stderr.String())
+			}
+			msg := stderr.String()
+			if !strings.Contains(msg, in.want) {
+				t.Errorf("message %.500q does not mention %q", msg, in.want)
+			}
+			if strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine ") || len(msg) > 4000 {
+				t.Errorf("not a clear message: %.1000s", msg)
+			}
+			if runtime.GOOS == "linux" {
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 400<<10 {
+					t.Errorf("peak memory %d MB", ru.Maxrss>>10)
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "*.results.*")); len(left) > 0 {
+				t.Errorf("a results file was written for an unusable input: %v", left)
+			}
+		})
+	}
+}
+
+// writeZipBomb writes a workbook whose sheet inflates to about 2 GB from a
+// few MB on disk. The deflate stream is one compressed chunk repeated:
+// each copy ends on a sync flush, so the copies chain into one valid stream
+// without compressing 2 GB in the test.
+func writeZipBomb(t *testing.T, path string) {
+	t.Helper()
+	plain := bytes.Repeat([]byte("<row></row>"), 1<<16)
+	var chunk bytes.Buffer
+	fw, _ := flate.NewWriter(&chunk, flate.BestCompression)
+	fw.Write(plain)
+	fw.Flush()
+	const copies = 3000
+	crc := uint32(0)
+	for range copies {
+		crc = crc32.Update(crc, crc32.IEEETable, plain)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(`<?xml version="1.0"?><x/>`))
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{
+		Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64:   uint64(chunk.Len()*copies + 2),
+		UncompressedSize64: uint64(len(plain) * copies),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range copies {
+		w.Write(chunk.Bytes())
+	}
+	w.Write([]byte{0x03, 0x00}) // an empty final block
+	zw.Close()
+	writeBytes(b.Bytes())(t, path)
+}

@@ -1,0 +1,116 @@
+package importer
+
+// keyTable is the set behind the duplicate check: 64-bit keys, each with the
+// row that first claimed it. A million rows put a million keys in each of two
+// tables, and every row probes both, so the layout matters more than
+// anything else here. It is an open-addressing table with linear probing in
+// one flat, pointer-free array of 12-byte slots (a key of 0 marks an empty
+// slot): a claim costs one probe sequence, usually within one cache line,
+// instead of a Go map's lookup then insert; the garbage collector never
+// scans it; and at most half of the slots are in use, so a million keys
+// take 24 MiB.
+type keyTable struct {
+	slots []keySlot
+	shift uint // 64 - log2(len(slots)): the hash's top bits pick the slot
+	used  int
+}
+
+// keySlot holds one key, split in two halves so that a slot takes 12 bytes
+// rather than the 16 a uint64 next to an int32 would.
+type keySlot struct {
+	lo, hi uint32
+	row    int32
+}
+
+func (s *keySlot) key() uint64 { return uint64(s.hi)<<32 | uint64(s.lo) }
+
+// keyTableMinBits sizes a new table: 4096 slots, 48 KiB.
+const keyTableMinBits = 12
+
+// keyTableMaxReserveBits caps what reserve allocates ahead: 2^21 slots
+// (24 MiB) hold a million keys; a larger input grows the table as it goes.
+const keyTableMaxReserveBits = 21
+
+func newKeyTable() *keyTable {
+	t := &keyTable{}
+	t.alloc(keyTableMinBits)
+	return t
+}
+
+// reserve sizes an empty table for n keys, so that a large input does not
+// pay for rehashing the table at every doubling (nor hold the old and the
+// new table at once). It does nothing once keys are in.
+func (t *keyTable) reserve(n int) {
+	bits := uint(keyTableMinBits)
+	for bits < keyTableMaxReserveBits && 1<<bits < 2*n {
+		bits++
+	}
+	if t.used == 0 && bits > 64-t.shift {
+		t.alloc(bits)
+	}
+}
+
+func (t *keyTable) alloc(bits uint) {
+	t.slots = make([]keySlot, 1<<bits)
+	t.shift = 64 - bits
+	adviseHugePages(t.slots)
+	// Write to every page once. A large table is fresh memory from the
+	// operating system, and touch reads it before claim writes it: reading
+	// first maps a shared zero page, and the write that follows faults
+	// again and makes every core flush its TLB.
+	const page = 4096
+	for i := 0; i < len(t.slots); i += page / 12 {
+		t.slots[i].row = 0
+	}
+}
+
+// slot is where key's probe sequence starts. Fibonacci hashing spreads
+// consecutive ids (the common case) and any other pattern over the table.
+func (t *keyTable) slot(key uint64) int {
+	return int((key * 0x9E3779B97F4A7C15) >> t.shift)
+}
+
+// claim records key for row unless it is already there. It returns the row
+// that claimed key first and true when key was taken, else (row, false).
+// key must not be 0.
+func (t *keyTable) claim(key uint64, row int32) (first int32, taken bool) {
+	mask := len(t.slots) - 1
+	for i := t.slot(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		switch s.key() {
+		case key:
+			return s.row, true
+		case 0:
+			s.lo, s.hi, s.row = uint32(key), uint32(key>>32), row
+			if t.used++; 2*t.used > len(t.slots) {
+				t.grow()
+			}
+			return row, false
+		}
+	}
+}
+
+// touch reads key's first slot and returns something of it. Touching the
+// keys of a batch of rows before claiming them lets the processor fetch
+// their cache lines in parallel rather than one miss after another.
+func (t *keyTable) touch(key uint64) uint64 {
+	return uint64(t.slots[t.slot(key)].lo)
+}
+
+// grow doubles the table, keeping it at most half full.
+func (t *keyTable) grow() {
+	old := t.slots
+	t.alloc(64 - t.shift + 1)
+	mask := len(t.slots) - 1
+	for _, s := range old {
+		k := s.key()
+		if k == 0 {
+			continue
+		}
+		i := t.slot(k)
+		for t.slots[i].key() != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}

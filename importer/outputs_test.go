@@ -1,0 +1,41 @@
+package importer
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func TestPlanOutputsNamesAJournalPerAPI(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "export.xlsx")
+	tests := []struct {
+		env, baseURL string
+		sandbox      bool
+		journal      string
+	}{
+		{"prod", "", false, "export.journal.csv"},
+		{"dev", "", false, "export.dev.journal.csv"},
+		{"", "", true, "export.sandbox.journal.csv"},
+		{"", "http://127.0.0.1:8080", false, "export.127.0.0.1-8080.journal.csv"},
+		{"", "https://api.example.test/", false, "export.api.example.test.journal.csv"},
+	}
+	for _, tt := range tests {
+		p, err := PlanOutputs(in, "", FormatXLSX, JournalTag(tt.env, tt.baseURL, tt.sandbox))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := filepath.Base(p.Journal); got != tt.journal {
+			t.Errorf("env %q url %q sandbox %v: journal %s, want %s", tt.env, tt.baseURL, tt.sandbox, got, tt.journal)
+		}
+		if filepath.Base(p.Results) != "export.results.xlsx" || filepath.Base(p.Failed) != "export.failed.xlsx" {
+			t.Errorf("results %s, failed %s", p.Results, p.Failed)
+		}
+	}
+}
+
+func TestPlanOutputsRefusesAMissingFolder(t *testing.T) {
+	_, err := PlanOutputs("export.csv", filepath.Join(t.TempDir(), "nope"), FormatCSV, "")
+	if err == nil {
+		t.Fatal("no error for a missing --out-dir")
+	}
+}
