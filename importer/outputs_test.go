@@ -39,3 +39,22 @@ func TestPlanOutputsRefusesAMissingFolder(t *testing.T) {
 		t.Fatal("no error for a missing --out-dir")
 	}
 }
+
+func TestPlanOutputsStayInOutDir(t *testing.T) {
+	outDir := t.TempDir()
+	for _, in := range []string{
+		filepath.Join(t.TempDir(), "..", "export.csv"),
+		"../../export.csv",
+		filepath.Join("a", "b", "..", "..", "..", "klanten lijst.csv"),
+	} {
+		p, err := PlanOutputs(in, outDir, FormatCSV, "dev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, out := range []string{p.Results, p.Failed, p.Journal} {
+			if filepath.Dir(out) != outDir {
+				t.Errorf("input %s: output %s is outside --out-dir %s", in, out, outDir)
+			}
+		}
+	}
+}
