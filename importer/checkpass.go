@@ -22,6 +22,7 @@ type checkPass struct {
 	duplicate int
 	problems  *tally
 	samples   []sampleBody
+	notes     []string
 }
 
 type sampleBody struct {
@@ -77,6 +78,7 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 	if p.rows == 0 {
 		return nil, errNoDataRows(src)
 	}
+	p.notes = inputNotes(src)
 	return p, nil
 }
 

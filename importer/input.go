@@ -3,6 +3,8 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"owr-import/mapping"
 )
@@ -58,4 +60,41 @@ func errNoDataRows(src Source) error {
 	}
 	return &InputError{Path: src.Path(), Sheet: src.Sheet(),
 		Message: fmt.Sprintf("there are no data rows below the header on row %d", src.HeaderRow()), Hint: hint}
+}
+
+// inputNotes are things about the file a consultant should know although no
+// row is wrong because of them: columns that cannot be told apart or have no
+// name, and cells to the right of the header that nobody reads. Call it after
+// the rows were read, when the source's stats are complete.
+func inputNotes(src Source) []string {
+	var notes []string
+	header := src.Header()
+	for _, name := range DuplicateHeaders(header) {
+		notes = append(notes, fmt.Sprintf("more than one column is named %q; the mapping cannot read it (rename one in the file)", name))
+	}
+	if empty := EmptyHeaders(header); len(empty) > 0 {
+		cols := make([]string, len(empty))
+		for i, c := range empty {
+			cols[i] = columnName(c)
+		}
+		notes = append(notes, fmt.Sprintf("column(s) %s have no header and are not read", strings.Join(cols, ", ")))
+	}
+	if st := src.Stats(); st.ExtraCellRows > 0 {
+		rows := make([]string, len(st.ExtraCellFirst))
+		for i, r := range st.ExtraCellFirst {
+			rows[i] = strconv.Itoa(r)
+		}
+		notes = append(notes, fmt.Sprintf("%d row(s) have values to the right of the last header column (row %s); those values are not read",
+			st.ExtraCellRows, strings.Join(rows, ", ")))
+	}
+	return notes
+}
+
+// columnName is the spreadsheet letter of a 0-based column: 0 -> A, 27 -> AB.
+func columnName(col int) string {
+	name := ""
+	for col++; col > 0; col = (col - 1) / 26 {
+		name = string(rune('A'+(col-1)%26)) + name
+	}
+	return name
 }

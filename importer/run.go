@@ -52,7 +52,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	paths := pass.paths
-	sum := &Summary{Command: "run", Input: opts.Input, Sheet: pass.sheet, HeaderRow: pass.headerRow, Rows: pass.rows}
+	sum := &Summary{Command: "run", Input: opts.Input, Sheet: pass.sheet, HeaderRow: pass.headerRow, Rows: pass.rows, Notes: pass.notes}
 
 	if opts.DryRun {
 		return dryRun(ctx, opts, pass, sum, start)

@@ -20,6 +20,8 @@ type Summary struct {
 	HeaderRow int            `json:"headerRow"`
 	Rows      int            `json:"rows"`
 	Counts    map[Status]int `json:"counts"`
+	// Notes are remarks about the file itself (unnamed or look-alike columns).
+	Notes []string `json:"notes,omitempty"`
 	// Problems groups local problems (validate) or API errors (run) by kind.
 	Problems []TallyEntry `json:"problems"`
 	Files    []string     `json:"files"`
@@ -52,6 +54,9 @@ func (s *Summary) WriteText(w io.Writer) {
 		fmt.Fprintf(w, " (sheet %q)", s.Sheet)
 	}
 	fmt.Fprintf(w, ": %d rows, header on row %d\n", s.Rows, s.HeaderRow)
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
 	for _, st := range statusOrder {
 		if n := s.Counts[st]; n > 0 {
 			fmt.Fprintf(w, "  %-14s %d\n", st, n)

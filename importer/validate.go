@@ -121,6 +121,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 		return nil, err
 	}
 	sum.Rows = vp.rows
+	sum.Notes = inputNotes(src)
 	for i, st := range []Status{StatusValid, StatusInvalid, StatusDuplicate} {
 		if vp.counts[i] > 0 {
 			sum.Counts[st] = vp.counts[i]

@@ -1,0 +1,31 @@
+package importer
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestColumnName(t *testing.T) {
+	for col, want := range map[int]string{0: "A", 5: "F", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
+		if got := columnName(col); got != want {
+			t.Errorf("columnName(%d) = %s, want %s", col, got, want)
+		}
+	}
+}
+
+func TestValidateNotesAboutTheFile(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;;Postcode;Gemeente;Tel;Tel\n"+
+		"1001;K-1;Bakker;BE0417497106;Markt 1;x;9000;Gent;1;2;extra\n")
+	sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(sum.Notes, "\n")
+	for _, want := range []string{`named "Tel"`, "column(s) F have no header", "1 row(s) have values to the right", "(row 2)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("notes lack %q:\n%s", want, all)
+		}
+	}
+}
