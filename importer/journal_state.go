@@ -307,10 +307,12 @@ func ReadJournal(path string) (*JournalState, error) {
 			err = s.apply(v.(journalLine))
 		}
 		if err != nil {
-			line, _ := r.FieldPos(0)
+			var line int
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.Line
+				line = pe.Line // no record was read: FieldPos would panic
+			} else {
+				line, _ = r.FieldPos(0)
 			}
 			return nil, fmt.Errorf("the journal %s is damaged at line %d (%v). It records which rows were already created: repair that line, or start over with --restart (the old journal is kept aside, and rows it created will then come back as conflict)", path, line, err)
 		}
