@@ -6,7 +6,7 @@ bin=${1:-./owr-import}
 cd "$(dirname "$0")/.."
 status=0
 echo "== go test -bench (importer, mapping, sandbox)"
-go test -run '^$' -bench . -benchmem -benchtime 2x ./importer ./mapping ./sandbox | grep -E '^(Benchmark|ok|FAIL)' || status=1
+go test -run "^$" -bench . -benchmem ./importer ./mapping ./sandbox | grep -E '^(Benchmark|ok|FAIL)' || status=1
 echo "== sandbox under wrk"
 bash scripts/bench_sandbox.sh "$bin" || status=1
 echo "== validate vs peers"
