@@ -75,7 +75,7 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.IntVar(&o.burst, "burst", 1, "requests allowed above the rate at once")
 	f.IntVar(&o.workers, "workers", 4, "requests in flight at the same time")
 	f.IntVar(&o.retries, "retries", 5, "retries of a row after a timeout, 429 or 5xx answer")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up on one request after this long")
+	f.DurationVar(&o.timeout, "timeout", importer.DefaultTimeout, "give up on one request after this long (just above the 30 s after which Heroku answers 503 itself)")
 	f.DurationVar(&o.maxOutage, "max-outage", 2*time.Minute, "stop when the API has failed without a break for this long")
 	f.DurationVar(&o.grace, "grace", 10*time.Second, "after Ctrl-C, how long requests in flight may take to finish")
 	f.StringVar(&o.outDir, "out-dir", "", "folder for the results, failed-rows and journal files (default: next to the input)")

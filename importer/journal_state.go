@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"os"
@@ -75,6 +76,7 @@ type rowErr struct{ code, msg string }
 type extRec struct {
 	customerID int64
 	row        int32
+	number     uint32 // numberHash of the created row's extCustomerNumber; 0 = unknown
 	company    uint16
 	status     uint8 // created or skipped, when extCreated is set
 	flags      uint8
@@ -140,6 +142,31 @@ func (s *JournalState) Created(extID int64) (JournalEntry, bool) {
 	}
 	return JournalEntry{Row: int(e.row), ExtCustomerID: extID, Status: statusCodes[e.status],
 		CustomerID: e.customerID, CompanyID: s.company(e.company)}, true
+}
+
+// CreatedFor is Created for one row of the input: the extCustomerNumber the
+// journal recorded for extID must be the row's too. Another client's export
+// with the same name, the same ids and a shared output folder is then not
+// taken as already imported.
+func (s *JournalState) CreatedFor(extID int64, number string) (JournalEntry, bool) {
+	e, ok := s.Created(extID)
+	if !ok {
+		return JournalEntry{}, false
+	}
+	if h := s.exts[extID].number; h != 0 && h != numberHash(cleanText(number)) {
+		return JournalEntry{}, false
+	}
+	return e, true
+}
+
+// numberHash keeps an extCustomerNumber in 4 bytes; never 0.
+func numberHash(number string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(number))
+	if v := h.Sum32(); v != 0 {
+		return v
+	}
+	return 1
 }
 
 // Started reports whether an earlier run may have created extID without
@@ -245,6 +272,9 @@ func (s *JournalState) apply(l journalLine) error {
 	if created {
 		e.flags |= extCreated
 		e.status, e.row, e.customerID, e.company = code, int32(l.Row), int64(l.CustomerID), company
+		if l.ExtCustomerNumber != "" {
+			e.number = numberHash(l.ExtCustomerNumber)
+		}
 	}
 	switch {
 	case e.flags != 0:

@@ -91,6 +91,7 @@ func samePath(a, b string) bool {
 // the same folder then keeps two journals, and prod never skips a row
 // because dev created it.
 func JournalTag(env, baseURL string, sandbox bool) string {
+	env = strings.ToLower(strings.TrimSpace(env))
 	switch {
 	case sandbox:
 		return "sandbox"

@@ -107,7 +107,7 @@ func rowOutcome(row int, v verdict, state *JournalState, since time.Time) Outcom
 		(e.Status == StatusCreated || e.Status == StatusSkipped || !e.At.Before(since)) {
 		return e.Outcome()
 	}
-	if e, ok := state.Created(c.ExtCustomerID); ok {
+	if e, ok := state.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
 		o.Status, o.CustomerID, o.CompanyID = StatusSkipped, e.CustomerID, e.CompanyID
 		return o
 	}

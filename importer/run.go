@@ -146,6 +146,7 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 	g.Go(func() error {
 		defer close(jobs)
 		chk := newChecker(binding)
+		earlierFile := fedBackColumns(src.Header())
 		for {
 			rec, err := src.Next()
 			if errors.Is(err, io.EOF) {
@@ -159,10 +160,24 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 				continue
 			}
 			c := v.Customer
-			if prev, ok := earlier.Created(c.ExtCustomerID); ok {
+			if prev, ok := earlier.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
 				skipped := Outcome{
 					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
 					Status: StatusSkipped, CustomerID: prev.CustomerID, CompanyID: prev.CompanyID,
+				}
+				if err := j.Finish(skipped); err != nil {
+					return err
+				}
+				onSkip(skipped)
+				continue
+			}
+			was := earlierFile.outcome(rec.Values)
+			if was.created() {
+				// A results file fed back: this row was created by the run
+				// that wrote it. Carry its ids over, never send it again.
+				skipped := Outcome{
+					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
+					Status: StatusSkipped, CustomerID: was.customerID, CompanyID: was.companyID,
 				}
 				if err := j.Finish(skipped); err != nil {
 					return err
@@ -175,7 +190,7 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 				return err
 			}
 			job := Job{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-				Body: body, Resent: earlier.Started(c.ExtCustomerID)}
+				Body: body, Resent: earlier.Started(c.ExtCustomerID) || was.mayExist()}
 			select {
 			case jobs <- job:
 			case <-sendCtx.Done():

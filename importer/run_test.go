@@ -145,8 +145,10 @@ func TestRunResumeSkipsCreatedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[StatusConflict] != 2 {
-		t.Errorf("--restart counts %v, want the 2 rows sent again as conflicts", sum.Counts)
+	// Both rows are sent again and refused; row 2's owr_status says an
+	// earlier run failed on it, so its 409 reads as in_doubt.
+	if sum.Counts[StatusConflict] != 1 || sum.Counts[StatusInDoubt] != 1 {
+		t.Errorf("--restart counts %v, want the 2 rows sent again: 1 conflict, 1 in_doubt", sum.Counts)
 	}
 	aside, _ := filepath.Glob(filepath.Join(dir, "klanten.journal.*.csv"))
 	if len(aside) != 1 {
@@ -269,3 +271,71 @@ func TestRunDryRunSendsNothing(t *testing.T) {
 }
 
 var _ = io.EOF
+
+// Another client's export with the same file name and the same ids, written
+// to the same output folder, must not be taken as already imported.
+func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	out := t.TempDir()
+	clientA := writeFile(t, t.TempDir(), "export.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n1;A-1;Alfa;BE0417497106;Markt 1;9000;Gent\n")
+	clientB := writeFile(t, t.TempDir(), "export.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n1;B-1;Beta;BE0417497106;Markt 2;9000;Gent\n")
+	opts := testRunOptions(t, clientA, testClient(t, srv, ""))
+	opts.OutDir = out
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.Requests())
+	opts.Input = clientB
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusSkipped] != 0 || len(srv.Requests()) == before {
+		t.Errorf("client B's row was skipped as if imported: %v", sum.Counts)
+	}
+}
+
+func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.Requests())
+	opts.Input = filepath.Join(dir, "klanten.results.csv")
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusSkipped] != 2 || sum.Counts[StatusCreated] != 0 {
+		t.Errorf("results file fed back: %v, want the 2 created rows skipped", sum.Counts)
+	}
+	if sent := len(srv.Requests()) - before; sent != 0 {
+		t.Errorf("sent %d requests for rows the results file shows as created", sent)
+	}
+	res := readCSVFile(t, filepath.Join(dir, "klanten.results.results.csv"))
+	if res[1][column(t, res, "owr_customer_id")] == "" {
+		t.Errorf("the customerId was not carried over: %v", res[1])
+	}
+}
+
+func TestRunFailedFileInDoubtStaysInDoubt(t *testing.T) {
+	srv := startSandbox(t, sandbox.Faults{})
+	c := testClient(t, srv, "")
+	// The earlier run's unanswered attempt did create it.
+	if _, err := c.Create(context.Background(), []byte(`{"extCustomerId":1001,"extCustomerNumber":"K-1","name":"Bakkerij","enterpriseNumber":"BE0417497106","address":{"city":"Gent"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.failed.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente;owr_row;owr_status;owr_error\n"+
+		"1001;K-1;Bakkerij;BE0417497106;Markt 1;9000;Gent;2;in_doubt;no answer\n")
+	sum, err := Run(context.Background(), testRunOptions(t, in, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusInDoubt] != 1 {
+		t.Errorf("an in_doubt row fed back and answered 409: %v, want in_doubt", sum.Counts)
+	}
+}

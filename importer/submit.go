@@ -266,8 +266,7 @@ func (s *submitter) do(job Job, ack chan error) error {
 			res.created = created
 			return created, nil
 		}
-		var te *TransportError
-		if errors.As(err, &te) && te.Sent {
+		if mayHaveCreated(err) {
 			res.unanswered = true
 		}
 		retry, wait := shouldRetry(s.stopCtx, err)
@@ -444,4 +443,24 @@ func (s *submitter) stats() SubmitStats {
 		st.FinalRate = float64(r)
 	}
 	return st
+}
+
+// mayHaveCreated tells an attempt whose fate is unknown: the request left
+// but no answer came (timeout, dropped connection), or a gateway answered
+// 5xx, which Heroku's router does when the app takes longer than 30 s while
+// the app may still have stored the customer. A 409 on a later attempt of
+// the same row then means "probably created by us": in_doubt, not conflict.
+func mayHaveCreated(err error) bool {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Sent
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Status {
+		case 500, 502, 503, 504:
+			return true
+		}
+	}
+	return false
 }

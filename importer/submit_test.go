@@ -190,6 +190,7 @@ func TestSubmitOutcomes(t *testing.T) {
 		extHangThenOK
 		extUnreadable
 		extDropAlways
+		ext503Then409
 	)
 	_, c := newFakeAPI(t, func(ext int64, n int) reply {
 		switch ext {
@@ -211,11 +212,16 @@ func TestSubmitOutcomes(t *testing.T) {
 			return reply{status: 200, body: "<html>OK</html>"}
 		case extDropAlways:
 			return reply{drop: true}
+		case ext503Then409:
+			if n == 1 { // Heroku's router gave up while the app stored the customer
+				return reply{status: 503, body: "<html><title>Application Error</title></html>"}
+			}
+			return reply{status: 409, body: `{"errorCode":"CUSTOMER_EXT_ID_EXISTS","message":"already exists"}`}
 		}
 		return reply{}
 	})
 	c.timeout = 150 * time.Millisecond
-	jobs := jobsFor(seq(extDropAlways)...)
+	jobs := jobsFor(seq(ext503Then409)...)
 	jobs[extResent409-1].Resent = true
 	opts := testOpts(1) // one worker: the rows' failures meet in a known order
 	opts.Retries = 2
@@ -238,8 +244,9 @@ func TestSubmitOutcomes(t *testing.T) {
 		{"409 conflict", extConflict, StatusConflict, 409, "CUSTOMER_NUMBER_EXISTS", 1, false, "already used"},
 		{"drop then 409 is in doubt", extDropThen409, StatusInDoubt, 409, "CUSTOMER_EXT_ID_EXISTS", 2, true, "most likely this run created it"},
 		{"resent row 409 is in doubt", extResent409, StatusInDoubt, 409, "CUSTOMER_NUMBER_EXISTS", 1, false, "earlier run"},
-		{"503 twice then created", ext503Twice, StatusCreated, 0, "", 3, false, ""},
-		{"500 until retries run out", ext500Always, StatusFailed, 500, "", 3, false, "still failing after 3 attempts"},
+		{"503 twice then created", ext503Twice, StatusCreated, 0, "", 3, true, ""},
+		{"500 until retries run out", ext500Always, StatusFailed, 500, "", 3, true, "still failing after 3 attempts"},
+		{"503 then 409 is in doubt", ext503Then409, StatusInDoubt, 409, "CUSTOMER_EXT_ID_EXISTS", 2, true, "most likely this run created it"},
 		{"timeout then created", extHangThenOK, StatusCreated, 0, "", 2, true, ""},
 		{"unreadable 200", extUnreadable, StatusInDoubt, 200, CodeUnreadableAnswer, 1, false, "could not be read"},
 		{"never answered", extDropAlways, StatusFailed, 0, "", 3, true, "may have been created"},
@@ -265,12 +272,12 @@ func TestSubmitOutcomes(t *testing.T) {
 		t.Errorf("stats count %d created, want 3", got)
 	}
 	// The next run must treat these as possibly created: a 409 then is in_doubt.
-	for _, ext := range []int64{extDropThen409, extResent409, extDropAlways} {
+	for _, ext := range []int64{extDropThen409, extResent409, extDropAlways, ext500Always} {
 		if !run.state.Started(ext) {
 			t.Errorf("ext %d: the journal does not remember it may exist", ext)
 		}
 	}
-	if run.state.Started(extConflict) || run.state.Started(ext500Always) {
+	if run.state.Started(extConflict) {
 		t.Error("rows that were answered are remembered as unanswered")
 	}
 }
