@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // apiKeys are the two keys the Customers API wants. They come from the
@@ -58,7 +61,10 @@ func readKeyFile(path string) (apiKeys, error) {
 	if err != nil {
 		return apiKeys{}, fmt.Errorf("reading the key file: %w", err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// Notepad and PowerShell write UTF-8 or UTF-16 with a byte-order mark.
+	if decoded, _, err := transform.Bytes(unicode.BOMOverride(unicode.UTF8.NewDecoder()), data); err == nil {
+		data = decoded
+	}
 	var k apiKeys
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {

@@ -111,7 +111,7 @@ func rowOutcome(row int, v verdict, state *JournalState, since time.Time) Outcom
 		o.Status, o.CustomerID, o.CompanyID = StatusSkipped, e.CustomerID, e.CompanyID
 		return o
 	}
-	o.Status = StatusNotAttempted
+	o.Status, o.Error = StatusNotAttempted, msgNotAttempted+" Run the same command again to send it."
 	return o
 }
 

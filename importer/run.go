@@ -49,6 +49,10 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	start := time.Now()
 	pass, err := checkAll(ctx, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &AbortError{Reason: AbortInterrupted,
+				Message: "interrupted while checking the rows: nothing was sent and no file was written. Run the same command again"}
+		}
 		return nil, err
 	}
 	paths := pass.paths
@@ -70,6 +74,14 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 			ErrTooManyInvalid, pass.invalid, pass.rows, opts.MaxInvalid, paths.Results)
 	}
 
+	if err := checkWritable(paths.Results, paths.Failed); err != nil {
+		return nil, err
+	}
+	release, err := lockJob(paths.Journal)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if opts.Restart {
 		if _, err := MoveAside(paths.Journal); err != nil {
 			return nil, err
@@ -84,6 +96,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	sum.Notes = append(sum.Notes, earlier.Notes...)
 	journal, err := OpenJournal(paths.Journal)
 	if err != nil {
 		return nil, err
@@ -105,7 +118,11 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	}
 	var abort *AbortError
 	if sendErr != nil && !errors.As(sendErr, &abort) {
-		return nil, sendErr
+		// Rows may have been sent already: this is a stopped run (exit 3),
+		// not an input error, and the files are still written if they can be.
+		abort = &AbortError{Reason: AbortFailed, Message: fmt.Sprintf(
+			"the run stopped: %v. Rows already sent are in the journal; fix this and run the same command again", sendErr)}
+		sendErr = abort
 	}
 	if abort != nil {
 		sum.Aborted = abort.Error()
@@ -113,12 +130,12 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 
 	final, err := ReadJournal(paths.Journal)
 	if err != nil {
-		return nil, err
+		return nil, afterSending(err)
 	}
 	// Rendering must finish even after Ctrl-C: the consultant needs the files.
 	files, err := render(context.WithoutCancel(ctx), opts, paths, final, sendStart, sum)
 	if err != nil {
-		return nil, err
+		return nil, afterSending(err)
 	}
 	sum.Files = append(files, paths.Journal)
 	sum.Requests = stats.Requests
@@ -226,4 +243,38 @@ func dryRun(ctx context.Context, opts RunOptions, pass *checkPass, sum *Summary,
 	sum.Problems = pass.problems.top(10)
 	sum.Elapsed = Duration(time.Since(start))
 	return sum, ctx.Err()
+}
+
+// AbortFailed is the AbortError reason of a run stopped by an error of its
+// own (an unreadable row further down the file, a full disk) after it may
+// have sent rows.
+const AbortFailed = "failed"
+
+// afterSending turns an error met once rows may have been sent into an
+// *AbortError: exit 3 and the advice to rerun, never "nothing was sent".
+func afterSending(err error) error {
+	return &AbortError{Reason: AbortFailed, Message: fmt.Sprintf(
+		"%v. Rows already sent are recorded in the journal; fix this and run the same command again to write the results", err)}
+}
+
+// checkWritable fails early, before anything is sent, when an output file
+// cannot be written (a folder in its place, or a file locked by Excel).
+func checkWritable(paths ...string) error {
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return &InputError{Path: p, Message: "a folder has the name this output file needs", Hint: "rename that folder, or pass another --out-dir"}
+		}
+		f, err := os.OpenFile(p+".check", os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
+		if err != nil {
+			return &InputError{Path: p, Message: "this output file cannot be written here: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
+		}
+		f.Close()
+		os.Remove(p + ".check")
+		if f, err := os.OpenFile(p, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return &InputError{Path: p, Message: "this output file cannot be replaced: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
+		}
+	}
+	return nil
 }
