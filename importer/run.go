@@ -239,6 +239,10 @@ func dryRun(ctx context.Context, opts RunOptions, pass *checkPass, sum *Summary,
 	for _, b := range pass.samples {
 		fmt.Fprintf(out, "row %d:\n%s\n", b.row, b.body)
 	}
+	if !pass.fedBack && opts.MaxInvalid.Exceeded(pass.invalid, pass.rows) {
+		fmt.Fprintf(out, "Warning: %d of %d rows are invalid, more than --max-invalid %s allows: a real run would stop before sending anything. Check the mapping with `owr-import validate`.\n",
+			pass.invalid, pass.rows, opts.MaxInvalid)
+	}
 	sum.Counts = map[Status]int{StatusValid: pass.valid, StatusInvalid: pass.invalid, StatusDuplicate: pass.duplicate}
 	sum.Problems = pass.problems.top(10)
 	sum.Elapsed = Duration(time.Since(start))
