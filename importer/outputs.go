@@ -49,8 +49,13 @@ func PlanOutputs(input, outDir string, format Format, journalTag string) (Output
 	if outDir == "" {
 		outDir = filepath.Dir(input)
 	}
-	if st, err := os.Stat(outDir); err != nil || !st.IsDir() {
-		return OutputPaths{}, &InputError{Path: outDir, Message: "the output folder does not exist or is not a folder", Hint: "create it first or pass another --out-dir"}
+	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
+		return OutputPaths{}, &InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
+	} else if err != nil {
+		// A folder named for this migration is created as a consultant expects.
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return OutputPaths{}, &InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
+		}
 	}
 	base := filepath.Base(input)
 	name := strings.TrimSuffix(base, filepath.Ext(base))

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -33,10 +34,20 @@ func TestPlanOutputsNamesAJournalPerAPI(t *testing.T) {
 	}
 }
 
-func TestPlanOutputsRefusesAMissingFolder(t *testing.T) {
-	_, err := PlanOutputs("export.csv", filepath.Join(t.TempDir(), "nope"), FormatCSV, "")
-	if err == nil {
-		t.Fatal("no error for a missing --out-dir")
+func TestPlanOutputsOutDir(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "results", "klant-x")
+	if _, err := PlanOutputs("export.csv", missing, FormatCSV, ""); err != nil {
+		t.Fatalf("a missing --out-dir: %v, want it created", err)
+	}
+	if st, err := os.Stat(missing); err != nil || !st.IsDir() {
+		t.Fatalf("--out-dir not created: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PlanOutputs("export.csv", file, FormatCSV, ""); err == nil {
+		t.Fatal("no error for an --out-dir that is a file")
 	}
 }
 
