@@ -134,6 +134,13 @@ func (t *table) newValues() []string {
 	return v
 }
 
+// useValues gives the table the memory for the Values of the next rows,
+// len(buf)/len(header) of them, instead of a fresh allocation. Validate
+// hands back each batch's memory once the batch is written, so a million
+// rows cost no more memory than the batches in flight and give the garbage
+// collector less to do. buf must be zeroed and no longer read by anyone.
+func (t *table) useValues(buf []string) { t.backing = buf }
+
 // Stats returns a copy of what was left out so far.
 func (t *table) Stats() SourceStats {
 	s := t.stats

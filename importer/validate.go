@@ -62,6 +62,9 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	}
 	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding), problems: newTally()}
 	vp.enc, _ = w.(rowEncoder)
+	if vp.enc != nil {
+		vp.validLast = vp.enc.appendLast(nil, []string{string(StatusValid), ""})
+	}
 	hint := rowsHint(src)
 
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -102,6 +105,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 			}
 			clear(b.recs) // let the rows' text go while the batch waits for reuse
 			clear(b.rows)
+			clear(b.vals)
 			select {
 			case free <- b:
 			default:
@@ -144,7 +148,10 @@ type validatePass struct {
 	keep []int        // the input columns copied to the results
 	w    ResultWriter // the results file
 	enc  rowEncoder   // w, when its rows can be encoded ahead (CSV)
-	chk  *checker     // workers use chk.dups.keysOf only
+	// validLast is what enc.appendLast gives for a valid row without a
+	// problem, the common case, encoded once for all of them.
+	validLast []byte
+	chk       *checker // workers use chk.dups.keysOf only
 
 	rows     int
 	counts   [3]int // valid, invalid, duplicate
@@ -157,6 +164,7 @@ type validatePass struct {
 // the sequential stage waits for done, then settles and writes the batch.
 type validateBatch struct {
 	recs []Record
+	vals []string // with a valuesUser: the memory of recs' Values, reused
 	rows []mappedRow
 	enc  []byte // with a rowEncoder: every row, encoded as not a duplicate
 	done chan struct{}
@@ -193,8 +201,12 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 			b.enc = vp.enc.appendCells(b.enc, rec.Values, vp.keep)
 			b.enc = vp.enc.appendRowNumber(b.enc, rec.Row)
 			r.lastAt = len(b.enc)
-			last[0], last[1] = string(status), r.problems
-			b.enc = vp.enc.appendLast(b.enc, last[:])
+			if status == StatusValid && r.problems == "" {
+				b.enc = append(b.enc, vp.validLast...) // the common case
+			} else {
+				last[0], last[1] = string(status), r.problems
+				b.enc = vp.enc.appendLast(b.enc, last[:])
+			}
 			r.end = len(b.enc)
 		}
 		b.rows = append(b.rows, r)
@@ -270,11 +282,22 @@ func rowsHint(src Source) int {
 	return 0
 }
 
+// valuesUser is a source that can take the memory of the next rows' Values
+// from its caller (see table.useValues).
+type valuesUser interface{ useValues(buf []string) }
+
 // readValidateBatches streams the source in batches, each sent first to
 // ordered and then to work, reusing the batches the sequential stage has
-// put back on free. Reading has a goroutine of its own: it is the one stage
-// that cannot be split, so it must not wait for mapping.
+// put back on free, and with them the memory of their rows' Values. Reading
+// has a goroutine of its own: it is the one stage that cannot be split, so
+// it must not wait for mapping.
 func readValidateBatches(ctx context.Context, src Source, free <-chan *validateBatch, ordered, work chan<- *validateBatch) error {
+	inner := src
+	if c, ok := inner.(cappedSource); ok {
+		inner = c.Source
+	}
+	vu, _ := inner.(valuesUser)
+	width := len(src.Header())
 	var b *validateBatch
 	send := func() error {
 		for _, ch := range []chan<- *validateBatch{ordered, work} {
@@ -296,6 +319,15 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 				b = &validateBatch{recs: make([]Record, 0, batchSize), rows: make([]mappedRow, 0, batchSize)}
 			}
 			b.done = make(chan struct{})
+			if vu != nil && width > 0 {
+				// Exactly a batch of rows: every row of b takes its Values
+				// from b.vals, which the sequential stage clears once it
+				// has written them.
+				if b.vals == nil {
+					b.vals = make([]string, batchSize*width)
+				}
+				vu.useValues(b.vals)
+			}
 		}
 		rec, err := src.Next()
 		if errors.Is(err, io.EOF) {

@@ -78,16 +78,20 @@ func (c *csvResultWriter) appendCells(dst []byte, values []string, cols []int) [
 	// Most rows need no quotes: append the values as they are, then check
 	// the whole row at once, which is much cheaper than value by value.
 	start := len(dst)
-	for _, i := range cols {
-		v := values[i]
-		if v != "" && (v[0] == formulaPrefix || isFormulaTrigger(v[0])) && needsNeutralising(v) {
-			dst = append(dst, formulaPrefix)
+	if !c.wide {
+		// An ASCII delimiter is appended as a byte, not as a string: a
+		// call fewer per cell.
+		for _, i := range cols {
+			v := values[i]
+			if v != "" && (v[0] == formulaPrefix || isFormulaTrigger(v[0])) && needsNeutralising(v) {
+				dst = append(dst, formulaPrefix)
+			}
+			dst = append(dst, v...)
+			dst = append(dst, c.delimByte)
 		}
-		dst = append(dst, v...)
-		dst = append(dst, c.delim...)
-	}
-	if !c.wide && c.plain(dst[start:], len(cols)) {
-		return dst
+		if c.plain(dst[start:], len(cols)) {
+			return dst
+		}
 	}
 	dst = dst[:start]
 	for _, i := range cols {
@@ -108,7 +112,11 @@ func (c *csvResultWriter) plain(b []byte, n int) bool {
 // appendRowNumber encodes a row number as a cell followed by the delimiter;
 // digits never need quotes or the formula guard.
 func (c *csvResultWriter) appendRowNumber(dst []byte, row int) []byte {
-	return append(strconv.AppendInt(dst, int64(row), 10), c.delim...)
+	dst = strconv.AppendInt(dst, int64(row), 10)
+	if !c.wide {
+		return append(dst, c.delimByte)
+	}
+	return append(dst, c.delim...)
 }
 
 // appendLast encodes the last cells of a row after a start made by

@@ -180,6 +180,9 @@ func classifyWord(w string, afterNumber bool) wordKind {
 	if startsWithDigit(w) {
 		return wordNumber
 	}
+	if isOtherWord(w, afterNumber) {
+		return wordOther
+	}
 	hasDigit, simple := false, true // simple: only a-z and 0-9, its own key
 	for i := 0; i < len(w); i++ {
 		switch c := w[i]; {
@@ -197,6 +200,33 @@ func classifyWord(w string, afterNumber bool) wordKind {
 	}
 	var buf [24]byte
 	return classifyKey(string(appendKey(buf[:0], w)), afterNumber, hasDigit)
+}
+
+// isOtherWord is a quick answer for most words of a street name ("Markt",
+// "Loi"): every box, suffix and prefix word starts with a, b, n, q, t or u,
+// so a word whose key starts with another letter is part of the street,
+// unless it is a lone letter after a number ("12 C"). It is false when it
+// cannot tell at a glance; classifyWord then looks closer.
+func isOtherWord(w string, afterNumber bool) bool {
+	if w == "" {
+		return false
+	}
+	c := w[0] | 0x20 // lower-cases an ASCII letter
+	if c < 'a' || c > 'z' || w[0] >= utf8.RuneSelf {
+		return false
+	}
+	switch c {
+	case 'a', 'b', 'n', 'q', 't', 'u':
+		return false
+	}
+	if !afterNumber {
+		return true
+	}
+	return len(w) >= 2 && isASCIIAlnum(w[1]) // its key is longer than one letter
+}
+
+func isASCIIAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 // classifyKey does the work of classifyWord on the word's matching key.

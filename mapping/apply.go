@@ -50,12 +50,22 @@ type Mapper struct {
 
 // fieldMemo is the last value a field's pipeline ran on, and what it gave.
 type fieldMemo struct {
-	in   string
-	out  string
-	f    failure
-	warn bool
-	ok   bool
+	in     string
+	out    string
+	f      failure
+	warn   bool
+	ok     bool
+	misses uint32 // rows in a row whose value differed from in
 }
+
+// memoKeepAfter is how many misses in a row a field's memo is refreshed
+// for; after that (a column of unique values, such as VAT numbers) it is
+// refreshed only every memoRetryEvery misses: storing a result nobody reads
+// costs more than the comparison that finds it unused.
+const (
+	memoKeepAfter  = 8
+	memoRetryEvery = 64
+)
 
 // NewMapper returns a Mapper for b.
 func (b *Binding) NewMapper() *Mapper {
@@ -104,9 +114,14 @@ func (b *Binding) apply(values []string, memo []fieldMemo, addr *addrSplit) (Cus
 		case memo[i].ok && memo[i].in == raw:
 			m := &memo[i]
 			out, f, warn = m.out, m.f, m.warn
+			m.misses = 0
 		default:
 			out, f, warn = bf.p.runWith(raw, addr)
-			memo[i] = fieldMemo{in: raw, out: out, f: f, warn: warn, ok: true}
+			m := &memo[i]
+			if m.misses < memoKeepAfter || m.misses%memoRetryEvery == 0 {
+				*m = fieldMemo{in: raw, out: out, f: f, warn: warn, ok: true, misses: m.misses}
+			}
+			m.misses++
 		}
 		if f.failed() {
 			problems = append(problems, bf.problem(f.kind, f.msg, warn))
