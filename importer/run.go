@@ -177,24 +177,21 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 				continue
 			}
 			c := v.Customer
+			// Rows that exist already are journaled as skipped with their ids:
+			// created by an earlier run of this job, or shown as created by
+			// the results file fed back as input.
+			customerID, companyID, exists := int64(0), int64(0), false
 			if prev, ok := earlier.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
-				skipped := Outcome{
-					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-					Status: StatusSkipped, CustomerID: prev.CustomerID, CompanyID: prev.CompanyID,
-				}
-				if err := j.Finish(skipped); err != nil {
-					return err
-				}
-				onSkip(skipped)
-				continue
+				customerID, companyID, exists = prev.CustomerID, prev.CompanyID, true
 			}
 			was := earlierFile.outcome(rec.Values)
-			if was.created() {
-				// A results file fed back: this row was created by the run
-				// that wrote it. Carry its ids over, never send it again.
+			if !exists && was.created() {
+				customerID, companyID, exists = was.customerID, was.companyID, true
+			}
+			if exists {
 				skipped := Outcome{
 					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-					Status: StatusSkipped, CustomerID: was.customerID, CompanyID: was.companyID,
+					Status: StatusSkipped, CustomerID: customerID, CompanyID: companyID,
 				}
 				if err := j.Finish(skipped); err != nil {
 					return err

@@ -15,6 +15,20 @@ import (
 	"owr-import/sandbox"
 )
 
+// firstRun imports testCSV once into a fresh sandbox and returns what a test
+// needs to run again: the sandbox, the folder and the options used.
+func firstRun(t *testing.T) (*sandbox.Server, string, RunOptions) {
+	t.Helper()
+	srv := startSandbox(t, sandbox.Faults{})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return srv, dir, opts
+}
+
 func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *Client {
 	t.Helper()
 	if apiKey == "" {
@@ -117,13 +131,7 @@ func TestRunStatusesAndResults(t *testing.T) {
 }
 
 func TestRunResumeSkipsCreatedRows(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
-	dir := t.TempDir()
-	in := writeFile(t, dir, "klanten.csv", testCSV)
-	opts := testRunOptions(t, in, testClient(t, srv, ""))
-	if _, err := Run(context.Background(), opts); err != nil {
-		t.Fatal(err)
-	}
+	srv, dir, opts := firstRun(t)
 	before := len(srv.Requests())
 	sum, err := Run(context.Background(), opts)
 	if err != nil {
@@ -210,13 +218,7 @@ func TestRunMaxInvalidSendsNothing(t *testing.T) {
 }
 
 func TestRunFailedFileFedBack(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
-	dir := t.TempDir()
-	in := writeFile(t, dir, "klanten.csv", testCSV)
-	opts := testRunOptions(t, in, testClient(t, srv, ""))
-	if _, err := Run(context.Background(), opts); err != nil {
-		t.Fatal(err)
-	}
+	_, dir, opts := firstRun(t)
 	// The consultant fills in the missing city of row 4 and reruns the failed rows.
 	failedPath := filepath.Join(dir, "klanten.failed.csv")
 	data, err := os.ReadFile(failedPath)
@@ -296,13 +298,7 @@ func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
 }
 
 func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
-	dir := t.TempDir()
-	in := writeFile(t, dir, "klanten.csv", testCSV)
-	opts := testRunOptions(t, in, testClient(t, srv, ""))
-	if _, err := Run(context.Background(), opts); err != nil {
-		t.Fatal(err)
-	}
+	srv, dir, opts := firstRun(t)
 	before := len(srv.Requests())
 	opts.Input = filepath.Join(dir, "klanten.results.csv")
 	sum, err := Run(context.Background(), opts)
