@@ -161,13 +161,16 @@ func (v verdict) problemText(cell func(col int) string) string {
 			continue // the errors are what must be fixed first
 		}
 		if b.Len() > 0 {
-			b.WriteString("; ")
+			b.WriteByte(' ')
 		}
 		if p.Warning {
-			b.WriteString("warning: ")
+			b.WriteString("Warning: ")
 		}
 		b.WriteString(problemPlace(p, cell))
 		b.WriteString(p.Message)
+		if !strings.HasSuffix(p.Message, ".") {
+			b.WriteByte('.') // one sentence per problem, however many there are
+		}
 	}
 	return b.String()
 }
@@ -178,11 +181,11 @@ func (v verdict) withDuplicate(problems string) string {
 	if v.Status != StatusDuplicate {
 		return problems
 	}
-	dup := fmt.Sprintf("same %s as row %d: this row was not sent; remove it or give it its own %s", v.DupField, v.DupOf, v.DupField)
+	dup := fmt.Sprintf("Same %s as row %d: this row is not sent. Remove it, or give it its own %s.", v.DupField, v.DupOf, v.DupField)
 	if problems == "" {
 		return dup
 	}
-	return dup + "; " + problems
+	return dup + " " + problems
 }
 
 // problemPlace names where a problem sits: the column header and, when known,

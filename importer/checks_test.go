@@ -42,15 +42,15 @@ func TestVerdictMessage(t *testing.T) {
 	}{
 		{"valid", verdict{Status: StatusValid}, cell, ""},
 		{"duplicate", verdict{Status: StatusDuplicate, DupOf: 4, DupField: "extCustomerId"}, nil,
-			"same extCustomerId as row 4: this row was not sent; remove it or give it its own extCustomerId"},
+			"Same extCustomerId as row 4: this row is not sent. Remove it, or give it its own extCustomerId."},
 		{"errors with cells", verdict{Status: StatusInvalid, Problems: []mapping.Problem{
 			{Field: "name", Column: "Naam", ColumnIndex: 1, Message: "is empty"},
 			{Field: "enterpriseNumber", Column: "BTW", ColumnIndex: 2, Message: "check digits", Warning: true},
 			{Field: "address.country", ColumnIndex: -1, Message: "bad constant"},
-		}}, cell, "Naam (B7): is empty; address.country: bad constant"},
+		}}, cell, "Naam (B7): is empty. address.country: bad constant."},
 		{"warning on a valid row", verdict{Status: StatusValid, Problems: []mapping.Problem{
 			{Field: "enterpriseNumber", Column: "BTW", ColumnIndex: 2, Message: "check digits", Warning: true},
-		}}, nil, "warning: BTW: check digits"},
+		}}, nil, "Warning: BTW: check digits."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ func integerTransform(s string) (string, failure) {
 		return "", notWhole(s, "")
 	}
 	if frac == "ambiguous" {
-		return "", notWhole(s, "; it could be read with a thousands separator or with decimals. Write the number with digits only")
+		return "", notWhole(s, "; it could be read with a thousands separator or with decimals")
 	}
 	for i := 0; i < len(frac); i++ {
 		if frac[i] != '0' {
