@@ -85,7 +85,7 @@ func runMappingInit(o *mappingInitOptions) error {
 		if _, err := o.stdout.Write(yaml); err != nil {
 			return withCode(exitUsage, err)
 		}
-	} else if err := writeFileAtomic(o.output, yaml); err != nil {
+	} else if err := importer.WriteFileAtomic(o.output, yaml); err != nil {
 		return withCode(exitUsage, err)
 	}
 
@@ -104,24 +104,6 @@ func runMappingInit(o *mappingInitOptions) error {
 		fmt.Fprintf(o.stderr, "Wrote %s. Next: owr-import validate %s --mapping %s\n", o.output, quoteArg(o.input), quoteArg(o.output))
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it,
-// so an interrupted write never leaves half a file behind.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // quoteArg quotes a path for a command line a consultant can paste.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strings"
 )
 
 // checkPass is what the validation pass of `run` learns before anything is
@@ -43,7 +42,7 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 		return nil, err
 	}
 	p := &checkPass{paths: paths, sheet: src.Sheet(), headerRow: src.HeaderRow(), problems: newTally(),
-		fedBack: hasStatusColumn(src.Header())}
+		fedBack: fedBackColumns(src.Header()).status >= 0}
 	chk := newChecker(binding)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -80,15 +79,4 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 	}
 	p.notes = inputNotes(src)
 	return p, nil
-}
-
-// hasStatusColumn tells a results or failed-rows file of ours fed back as
-// input: it has an owr_status column.
-func hasStatusColumn(header []string) bool {
-	for _, h := range header {
-		if strings.EqualFold(strings.TrimSpace(h), "owr_status") {
-			return true
-		}
-	}
-	return false
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"owr-import/mapping"
 )
 
@@ -75,7 +77,7 @@ func inputNotes(src Source) []string {
 	if empty := EmptyHeaders(header); len(empty) > 0 {
 		cols := make([]string, len(empty))
 		for i, c := range empty {
-			cols[i] = columnName(c)
+			cols[i], _ = excelize.ColumnNumberToName(c + 1)
 		}
 		notes = append(notes, fmt.Sprintf("column(s) %s have no header and are not read", strings.Join(cols, ", ")))
 	}
@@ -88,13 +90,4 @@ func inputNotes(src Source) []string {
 			st.ExtraCellRows, strings.Join(rows, ", ")))
 	}
 	return notes
-}
-
-// columnName is the spreadsheet letter of a 0-based column: 0 -> A, 27 -> AB.
-func columnName(col int) string {
-	name := ""
-	for col++; col > 0; col = (col - 1) / 26 {
-		name = string(rune('A'+(col-1)%26)) + name
-	}
-	return name
 }

@@ -6,14 +6,6 @@ import (
 	"testing"
 )
 
-func TestColumnName(t *testing.T) {
-	for col, want := range map[int]string{0: "A", 5: "F", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
-		if got := columnName(col); got != want {
-			t.Errorf("columnName(%d) = %s, want %s", col, got, want)
-		}
-	}
-}
-
 func TestValidateNotesAboutTheFile(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;;Postcode;Gemeente;Tel;Tel\n"+

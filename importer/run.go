@@ -120,9 +120,8 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if sendErr != nil && !errors.As(sendErr, &abort) {
 		// Rows may have been sent already: this is a stopped run (exit 3),
 		// not an input error, and the files are still written if they can be.
-		abort = &AbortError{Reason: AbortFailed, Message: fmt.Sprintf(
-			"the run stopped: %v. Rows already sent are in the journal; fix this and run the same command again", sendErr)}
-		sendErr = abort
+		sendErr = afterSending(sendErr)
+		errors.As(sendErr, &abort)
 	}
 	if abort != nil {
 		sum.Aborted = abort.Error()
@@ -246,16 +245,11 @@ func dryRun(ctx context.Context, opts RunOptions, pass *checkPass, sum *Summary,
 	return sum, ctx.Err()
 }
 
-// AbortFailed is the AbortError reason of a run stopped by an error of its
-// own (an unreadable row further down the file, a full disk) after it may
-// have sent rows.
-const AbortFailed = "failed"
-
 // afterSending turns an error met once rows may have been sent into an
 // *AbortError: exit 3 and the advice to rerun, never "nothing was sent".
 func afterSending(err error) error {
 	return &AbortError{Reason: AbortFailed, Message: fmt.Sprintf(
-		"%v. Rows already sent are recorded in the journal; fix this and run the same command again to write the results", err)}
+		"the run stopped: %v. Rows already sent are in the journal; fix this and run the same command again", err)}
 }
 
 // checkWritable fails early, before anything is sent, when an output file

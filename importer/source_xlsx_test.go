@@ -164,12 +164,7 @@ func TestXLSXSourceCellsAndStats(t *testing.T) {
 	if got := s.Cell(12, 2); got != "C12" {
 		t.Errorf("Cell = %q", got)
 	}
-	if err := s.Close(); err != nil {
-		t.Errorf("Close: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
+	closeTwice(t, s)
 }
 
 func TestXLSXSource1904Dates(t *testing.T) {

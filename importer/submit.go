@@ -102,6 +102,9 @@ const (
 	AbortUnauthorized = "unauthorized"
 	AbortUnavailable  = "unavailable"
 	AbortInterrupted  = "interrupted"
+	// AbortFailed: an error of the run's own (a damaged row further down the
+	// file, a full disk) after rows may have been sent.
+	AbortFailed = "failed"
 )
 
 // AbortError says the submission stopped before all jobs were sent: the
