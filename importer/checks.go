@@ -30,6 +30,12 @@ func (d *duplicateIndex) reserve(n int) {
 	d.numbers.reserve(n)
 }
 
+// adopt takes the tables reserve prepared once they are ready.
+func (d *duplicateIndex) adopt() {
+	d.ids.adopt()
+	d.numbers.adopt()
+}
+
 // dupKeys are the keys one row claims; 0 means the row has no such key.
 type dupKeys struct {
 	id, number uint64
@@ -205,6 +211,7 @@ func problemPlace(p mapping.Problem, cell func(col int) string) string {
 // touchAll starts fetching the duplicate-index slots of a batch of rows,
 // so that settling them in order then finds them in the cache.
 func (c *checker) touchAll(rows []mappedRow) {
+	c.dups.adopt()
 	var x uint64
 	for i := range rows {
 		x += c.dups.touch(rows[i].keys)

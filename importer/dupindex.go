@@ -1,5 +1,7 @@
 package importer
 
+import "math/bits"
+
 // keyTable is the set behind the duplicate check: 64-bit keys, each with the
 // row that first claimed it. A million rows put a million keys in each of two
 // tables, and every row probes both, so the layout matters more than
@@ -13,6 +15,9 @@ type keyTable struct {
 	slots []keySlot
 	shift uint // 64 - log2(len(slots)): the hash's top bits pick the slot
 	used  int
+	// next brings the larger table reserve prepares on another goroutine;
+	// nil when none is on its way.
+	next chan []keySlot
 }
 
 // keySlot holds one key, split in two halves so that a slot takes 12 bytes
@@ -33,35 +38,57 @@ const keyTableMaxReserveBits = 21
 
 func newKeyTable() *keyTable {
 	t := &keyTable{}
-	t.alloc(keyTableMinBits)
+	t.slots, t.shift = newSlots(keyTableMinBits), 64-keyTableMinBits
 	return t
 }
 
-// reserve sizes an empty table for n keys, so that a large input does not
-// pay for rehashing the table at every doubling (nor hold the old and the
-// new table at once). It does nothing once keys are in.
+// reserve starts preparing a table for about n keys, so that a large input
+// does not pay for rehashing the table at every doubling (nor hold the old
+// and the new table at once). Preparing 24 MiB takes the operating system
+// tens of milliseconds, so it happens on another goroutine while the table
+// in use goes on taking keys; adopt switches over once it is ready.
 func (t *keyTable) reserve(n int) {
 	bits := uint(keyTableMinBits)
 	for bits < keyTableMaxReserveBits && 1<<bits < 2*n {
 		bits++
 	}
-	if t.used == 0 && bits > 64-t.shift {
-		t.alloc(bits)
+	if t.next != nil || bits <= 64-t.shift {
+		return
+	}
+	next := make(chan []keySlot, 1) // the goroutine never waits, even if nobody adopts
+	t.next = next
+	go func() { next <- newSlots(bits) }()
+}
+
+// adopt moves the keys into the table reserve prepared, if it is ready and
+// still larger than the one in use; it never waits.
+func (t *keyTable) adopt() {
+	if t.next == nil {
+		return
+	}
+	select {
+	case slots := <-t.next:
+		t.next = nil
+		if len(slots) > len(t.slots) {
+			t.moveTo(slots)
+		}
+	default:
 	}
 }
 
-func (t *keyTable) alloc(bits uint) {
-	t.slots = make([]keySlot, 1<<bits)
-	t.shift = 64 - bits
-	adviseHugePages(t.slots)
+// newSlots allocates a table of 2^bits empty slots.
+func newSlots(bits uint) []keySlot {
+	slots := make([]keySlot, 1<<bits)
+	adviseHugePages(slots)
 	// Write to every page once. A large table is fresh memory from the
 	// operating system, and touch reads it before claim writes it: reading
 	// first maps a shared zero page, and the write that follows faults
 	// again and makes every core flush its TLB.
 	const page = 4096
-	for i := 0; i < len(t.slots); i += page / 12 {
-		t.slots[i].row = 0
+	for i := 0; i < len(slots); i += page / 12 {
+		slots[i].row = 0
 	}
+	return slots
 }
 
 // slot is where key's probe sequence starts. Fibonacci hashing spreads
@@ -99,8 +126,15 @@ func (t *keyTable) touch(key uint64) uint64 {
 
 // grow doubles the table, keeping it at most half full.
 func (t *keyTable) grow() {
+	t.moveTo(newSlots(64 - t.shift + 1))
+}
+
+// moveTo rehashes every key into slots, an empty table larger than the
+// current one, which it then replaces.
+func (t *keyTable) moveTo(slots []keySlot) {
 	old := t.slots
-	t.alloc(64 - t.shift + 1)
+	t.slots = slots
+	t.shift = uint(64 - bits.TrailingZeros(uint(len(slots))))
 	mask := len(t.slots) - 1
 	for _, s := range old {
 		k := s.key()

@@ -31,6 +31,12 @@ func TestKeyTableMatchesMap(t *testing.T) {
 		tab.reserve(reserve)
 		want := map[uint64]int32{}
 		for i, k := range keys {
+			switch i {
+			case 3_000:
+				tab.adopt() // whenever the reserved table is ready, as Validate does
+			case 9_000:
+				adoptNow(tab) // surely with keys in
+			}
 			row := int32(i + 2)
 			first, taken := tab.claim(k, row)
 			w, dup := want[k]
@@ -63,16 +69,44 @@ func TestKeyTableReserve(t *testing.T) {
 	for _, tt := range tests {
 		tab := newKeyTable()
 		tab.reserve(tt.n)
+		adoptNow(tab)
 		if len(tab.slots) != tt.slots {
 			t.Errorf("reserve(%d): %d slots, want %d", tt.n, len(tab.slots), tt.slots)
 		}
 	}
-	// Once keys are in, reserve leaves the table alone.
+	// Keys claimed before the reserved table is adopted are moved into it.
 	tab := newKeyTable()
 	tab.claim(42, 2)
 	tab.reserve(1_000_000)
+	adoptNow(tab)
+	if len(tab.slots) != 1<<21 {
+		t.Errorf("after reserve: %d slots, want %d", len(tab.slots), 1<<21)
+	}
 	if first, taken := tab.claim(42, 3); !taken || first != 2 {
 		t.Errorf("after reserve, claim(42) = (%d, %v), want (2, true)", first, taken)
+	}
+	// A table that outgrew the reserved one keeps its own.
+	tab = newKeyTable()
+	tab.reserve(5_000) // 16384 slots
+	for k := range uint64(20_000) {
+		tab.claim(k+1, int32(k+2))
+	}
+	adoptNow(tab)
+	if len(tab.slots) != 1<<16 || tab.used != 20_000 {
+		t.Errorf("outgrown: %d slots, %d used; want %d, 20000", len(tab.slots), tab.used, 1<<16)
+	}
+}
+
+// adoptNow waits for the table reserve prepares, then adopts it.
+func adoptNow(tab *keyTable) {
+	if tab.next == nil {
+		return
+	}
+	slots := <-tab.next
+	tab.next <- slots // the channel holds one; adopt finds it there
+	tab.adopt()
+	if tab.next != nil {
+		panic("adopt left the prepared table")
 	}
 }
 

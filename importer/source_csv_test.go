@@ -425,6 +425,28 @@ func TestUTF8Watch(t *testing.T) {
 	}
 }
 
+// TestValidUTF8 holds the fast check to utf8.Valid on the cases where
+// they could part: runs of ASCII longer than its 16-byte step around the
+// character that is checked on its own.
+func TestValidUTF8(t *testing.T) {
+	long := strings.Repeat("Kerkstraat 12;", 3)
+	tests := []string{
+		"", "a", long, long + "België" + long, "Liège;" + long + "é",
+		"\uFFFD" + long, "😀" + long + "😀", "\U0010FFFF",
+		long + "\xed\xa0\x80" + long,  // a surrogate
+		long + "\xf4\x90\x80\x80",     // past U+10FFFF
+		long[:17] + "\xc0\xaf" + long, // overlong
+		long[:15] + "\xff",
+		long + "\xe2\x82" + long, // cut short before ASCII
+		long + "\x80",
+	}
+	for _, s := range tests {
+		if got, want := validUTF8([]byte(s)), utf8.Valid([]byte(s)); got != want {
+			t.Errorf("validUTF8(%q) = %v, utf8.Valid says %v", s, got, want)
+		}
+	}
+}
+
 // srcChunkReader returns its data in reads of the sizes given in turn.
 type srcChunkReader struct {
 	data  []byte

@@ -107,6 +107,7 @@ func (t *table) next() (Record, error) {
 		}
 		values := t.newValues()
 		n := copy(values, cells)
+		clear(values[n:]) // a short row reads as empty cells; the memory may be reused
 		if n < len(cells) && !isBlankRow(cells[n:]) {
 			t.stats.ExtraCellRows++
 			if len(t.stats.ExtraCellFirst) < maxExtraRowsListed {
@@ -120,7 +121,7 @@ func (t *table) next() (Record, error) {
 // valuesBatch is how many rows' Values share one allocation.
 const valuesBatch = 128
 
-// newValues returns a fresh, zeroed slice of len(header) strings. Rows take
+// newValues returns a slice of len(header) strings for the next row. Rows take
 // consecutive pieces of one larger array, with their capacity capped so an
 // append by the caller cannot reach the next row: one allocation per 128
 // rows instead of one per row, which matters at a million rows.
@@ -138,7 +139,8 @@ func (t *table) newValues() []string {
 // len(buf)/len(header) of them, instead of a fresh allocation. Validate
 // hands back each batch's memory once the batch is written, so a million
 // rows cost no more memory than the batches in flight and give the garbage
-// collector less to do. buf must be zeroed and no longer read by anyone.
+// collector less to do. buf must no longer be read by anyone; next
+// overwrites every value.
 func (t *table) useValues(buf []string) { t.backing = buf }
 
 // Stats returns a copy of what was left out so far.

@@ -27,6 +27,13 @@ type ValidateOptions struct {
 // processor's cache (see keyTable.touch).
 const batchSize = 512
 
+// batchesAhead is how many batches the reader may be ahead of the mapping
+// workers and of the sequential stage. With two cores the four goroutines
+// take turns; room for a few dozen thousand rows lets the reader go on
+// through a worker's or the writer's slow moment (a disk write, a garbage
+// collection) instead of stopping, for a few megabytes of memory.
+const batchesAhead = 16
+
 // Validate checks every row of the input without sending anything and writes
 // NAME.results.EXT with valid, invalid or duplicate per row.
 //
@@ -52,6 +59,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	w, err := CreateResultFile(paths.Results, WriterOptions{
 		Format: src.Format(), Delimiter: src.Delimiter(), Header: header,
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
+		Report: true,
 	})
 	if err != nil {
 		return nil, err
@@ -65,15 +73,18 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	if vp.enc != nil {
 		vp.validLast = vp.enc.appendLast(nil, []string{string(StatusValid), ""})
 	}
-	hint := rowsHint(src)
+
+	// Sizing the duplicate index for a large file takes a moment; it is
+	// prepared while the first batches go through (see keyTable.reserve).
+	vp.chk.dups.reserve(rowsHint(src))
 
 	workers := max(1, runtime.GOMAXPROCS(0))
 	g, gctx := errgroup.WithContext(ctx)
 	// ordered carries every batch in file order to the sequential stage;
 	// work carries the same batches to the mapping workers. Their capacity
 	// bounds the rows in flight; free brings batches back for reuse.
-	ordered := make(chan *validateBatch, 2*workers+2)
-	work := make(chan *validateBatch, workers)
+	ordered := make(chan *validateBatch, batchesAhead)
+	work := make(chan *validateBatch, batchesAhead)
 	free := make(chan *validateBatch, cap(ordered)+workers+2)
 	g.Go(func() error {
 		defer close(work)
@@ -91,9 +102,6 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 		})
 	}
 	g.Go(func() error {
-		// Sizing the duplicate index takes a moment for a large file;
-		// here it overlaps with reading and mapping the first batches.
-		vp.chk.dups.reserve(hint)
 		for b := range ordered {
 			select {
 			case <-b.done:
@@ -103,9 +111,9 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 			if err := vp.settleBatch(b); err != nil {
 				return err
 			}
-			clear(b.recs) // let the rows' text go while the batch waits for reuse
-			clear(b.rows)
-			clear(b.vals)
+			// The batch keeps its rows' text until it is reused: clearing
+			// 512 rows of cells on every batch costs more than the few
+			// megabytes the batches waiting on free hold.
 			select {
 			case free <- b:
 			default:
@@ -321,8 +329,8 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 			b.done = make(chan struct{})
 			if vu != nil && width > 0 {
 				// Exactly a batch of rows: every row of b takes its Values
-				// from b.vals, which the sequential stage clears once it
-				// has written them.
+				// from b.vals, reused once the sequential stage has
+				// written them.
 				if b.vals == nil {
 					b.vals = make([]string, batchSize*width)
 				}
@@ -330,10 +338,10 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 			}
 		}
 		rec, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
 			return err
 		}
 		b.recs = append(b.recs, rec)

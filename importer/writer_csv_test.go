@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // wrWriteAll writes header and rows to path and closes the writer.
@@ -201,4 +202,64 @@ func BenchmarkCSVWriterStdlib(b *testing.B) {
 		f.Close()
 	}
 	b.ReportMetric(float64(wrBenchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// FuzzCSVRowEncoding encodes arbitrary cells the way Validate does (cells,
+// row number, status and message) and reads the row back with
+// encoding/csv: it must read exactly as the same cells written by
+// encoding/csv's own Writer (with the formula guard), whether the quick
+// check of plain let the row through as it is or the row was quoted.
+func FuzzCSVRowEncoding(f *testing.F) {
+	f.Add("1001\x00K-1\x00Kerkstraat 12 bus 3\x00+32 9 100000", uint8(1), "")
+	f.Add("a;b\x00\"quoted\"\x00line\nbreak\x00cr\rhere", uint8(1), "problem; with \"quotes\"")
+	f.Add("=HYPERLINK(\"x\")\x00'=x\x00-12.5\x00\t", uint8(0), "")
+	f.Add("12345678\x001234567;\x00§§\x00", uint8(4), "x")
+	f.Add("\r\n\x00\r\r\n", uint8(2), "")
+	delims := []rune{',', ';', '\t', '|', '§'}
+	f.Fuzz(func(t *testing.T, joined string, d uint8, msg string) {
+		if !utf8.ValidString(joined) || !utf8.ValidString(msg) {
+			return
+		}
+		delim := delims[int(d)%len(delims)]
+		cells := strings.Split(joined, "\x00")
+		last := []string{"invalid", msg}
+		w := &csvResultWriter{}
+		w.configure(delim)
+		cols := make([]int, len(cells))
+		for i := range cols {
+			cols[i] = i
+		}
+		row := w.appendCells(nil, cells, cols)
+		row = w.appendRowNumber(row, 7)
+		row = w.appendLast(row, last)
+
+		var ref strings.Builder
+		cw := csv.NewWriter(&ref)
+		cw.Comma = delim
+		var guarded []string
+		for _, c := range cells {
+			guarded = append(guarded, NeutraliseFormula(c))
+		}
+		guarded = append(guarded, "7", last[0], NeutraliseFormula(last[1]))
+		if err := cw.Write(guarded); err != nil {
+			t.Fatal(err)
+		}
+		cw.Flush()
+
+		got, gerr := readOneCSVRow(string(row), delim)
+		want, werr := readOneCSVRow(ref.String(), delim)
+		if gerr != nil || werr != nil {
+			t.Fatalf("reading back %q: %v; encoding/csv's %q: %v", row, gerr, ref.String(), werr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q reads back as %q; encoding/csv's %q as %q", row, got, ref.String(), want)
+		}
+	})
+}
+
+// readOneCSVRow reads the first record of s.
+func readOneCSVRow(s string, delim rune) ([]string, error) {
+	r := csv.NewReader(strings.NewReader(s))
+	r.Comma, r.FieldsPerRecord = delim, -1
+	return r.Read()
 }

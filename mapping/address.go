@@ -44,7 +44,19 @@ const (
 // the French way (number first: "12 rue de la Paix"). The number is the last
 // word starting with a digit together with the box / suffix words around it,
 // so a date in a street name ("Avenue du 8 Mai 1945 12") stays in the street.
+//
+// Most cells take the quick route of splitAddressTail (see address_tail.go);
+// splitAddressWords is the general reading that defines the result.
 func splitAddress(s string) (street, number string) {
+	if street, number, ok := splitAddressTail(s); ok {
+		return street, number
+	}
+	return splitAddressWords(s)
+}
+
+// splitAddressWords is splitAddress for any cell: it cuts the whole cell
+// into words and reads them as splitAddress describes.
+func splitAddressWords(s string) (street, number string) {
 	var buf [16]span
 	words := splitWords(buf[:0], s)
 	n := len(words)

@@ -34,7 +34,9 @@ type boundField struct {
 // reported but the Customer holds the value anyway.
 func (b *Binding) Apply(values []string) (Customer, []Problem) {
 	var addr addrSplit
-	return b.apply(values, nil, &addr)
+	var c Customer
+	problems := b.apply(&c, values, nil, &addr)
+	return c, problems
 }
 
 // Mapper applies a Binding row after row on one goroutine, remembering
@@ -74,32 +76,41 @@ func (b *Binding) NewMapper() *Mapper {
 
 // Apply is Binding.Apply for the Mapper's goroutine.
 func (m *Mapper) Apply(values []string) (Customer, []Problem) {
-	return m.b.apply(values, m.memo, &m.addr)
+	var c Customer
+	problems := m.b.apply(&c, values, m.memo, &m.addr)
+	return c, problems
 }
 
-// apply does the work of Apply. memo, when not nil, holds one entry per
-// field; addr shares one address split between the fields of a row.
-func (b *Binding) apply(values []string, memo []fieldMemo, addr *addrSplit) (Customer, []Problem) {
-	var c Customer
+// apply does the work of Apply, filling in c, which must be zero. memo,
+// when not nil, holds one entry per field; addr shares one address split
+// between the fields of a row. (Filling in the caller's Customer rather
+// than returning one saves a copy per row.)
+func (b *Binding) apply(c *Customer, values []string, memo []fieldMemo, addr *addrSplit) []Problem {
 	var problems []Problem
 	addr.ok = false
 	for i := range b.fields {
 		bf := &b.fields[i]
 		if bf.constant {
-			setField(&c, bf.id, bf.constOut)
+			setField(c, bf.id, bf.constOut)
 			continue
 		}
 		raw := ""
 		if bf.col < len(values) {
-			raw = trimCell(values[bf.col])
+			if raw = values[bf.col]; !trimmedCell(raw) {
+				raw = strings.TrimSpace(raw)
+			}
 		}
 		if raw == "" {
 			switch {
 			case bf.hasDefault:
-				setField(&c, bf.id, bf.defaultOut)
+				setField(c, bf.id, bf.defaultOut)
 			case required[bf.id]:
 				problems = append(problems, bf.problem(KindMissing, bf.missingMessage(""), false))
 			}
+			continue
+		}
+		if bf.p.passes(raw) {
+			setField(c, bf.id, raw) // the common cell, already what the API takes
 			continue
 		}
 		var (
@@ -135,30 +146,57 @@ func (b *Binding) apply(values []string, memo []fieldMemo, addr *addrSplit) (Cus
 			}
 			continue
 		}
-		setField(&c, bf.id, out)
+		setField(c, bf.id, out)
 	}
-	return c, problems
+	return problems
 }
 
-// trimCell is strings.TrimSpace with a fast path for the common cell that
-// starts and ends with a visible ASCII character.
+// trimCell is strings.TrimSpace with a fast path, taken by nearly every
+// cell of a million-row file (see trimmedCell).
 func trimCell(s string) string {
-	n := len(s)
-	if n == 0 {
+	if trimmedCell(s) {
 		return s
-	}
-	if first := s[0]; first <= ' ' || first >= utf8.RuneSelf {
-		return strings.TrimSpace(s)
-	}
-	last := s[n-1]
-	if last > ' ' && last < utf8.RuneSelf {
-		return s
-	}
-	if r, _ := utf8.DecodeLastRuneInString(s); last >= utf8.RuneSelf && !unicode.IsSpace(r) {
-		return s // ends with a letter such as the ë of België
 	}
 	return strings.TrimSpace(s)
 }
+
+// trimmedCell reports, without decoding, that strings.TrimSpace would
+// leave s as it is, for the common cell that starts with a visible ASCII
+// character and ends with one or with a letter such as the ë of België.
+// false means "maybe not". It is small enough to be inlined into Apply's
+// loop, which then calls strings.TrimSpace only for other cells.
+func trimmedCell(s string) bool {
+	// s[0]-'!' < utf8.RuneSelf-'!' is ' ' < s[0] < utf8.RuneSelf in one
+	// unsigned comparison.
+	n := len(s)
+	return n > 0 && s[0]-'!' < utf8.RuneSelf-'!' && !spaceEnd[s[n-1]]
+}
+
+// spaceEnd marks the bytes a string may end with when its last character
+// is white space (unicode.IsSpace): the ASCII spaces, and the last bytes of
+// the UTF-8 forms of U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+// U+2029, U+202F, U+205F and U+3000. A cell ending with any other byte
+// (the AB of ë) keeps its end, so trimCell needs no decoding to tell.
+// TestSpaceEnd checks the table against unicode.IsSpace.
+var spaceEnd = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c <= ' '
+	}
+	var buf [utf8.UTFMax]byte
+	mark := func(lo, hi, stride rune) {
+		for r := max(lo, utf8.RuneSelf); r <= hi; r += stride {
+			b := utf8.AppendRune(buf[:0], r)
+			t[b[len(b)-1]] = true
+		}
+	}
+	for _, rg := range unicode.White_Space.R16 {
+		mark(rune(rg.Lo), rune(rg.Hi), rune(rg.Stride))
+	}
+	for _, rg := range unicode.White_Space.R32 {
+		mark(rune(rg.Lo), rune(rg.Hi), rune(rg.Stride))
+	}
+	return t
+}()
 
 // HasErrors reports whether any problem makes the row invalid (anything but
 // a warning).

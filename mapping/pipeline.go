@@ -21,7 +21,8 @@ const maxExtCustomerID = 1<<53 - 1
 type pipeline struct {
 	id      field
 	funcs   []step
-	warning bool // check-digit problems are warnings, not errors
+	warning bool      // check-digit problems are warnings, not errors
+	plain   plainKind // how passes tells a value run keeps as it is
 }
 
 // step is one transform of a pipeline. The street and house_number
@@ -42,7 +43,7 @@ const (
 )
 
 func newPipeline(fs *fieldSpec) pipeline {
-	p := pipeline{id: fs.id, warning: fs.warning}
+	p := pipeline{id: fs.id, warning: fs.warning, plain: plainKindOf(fs.id, fs.transforms)}
 	for _, t := range fs.transforms {
 		if fn, ok := lookupTransform(t.name); ok {
 			st := step{fn: fn}
@@ -117,10 +118,10 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 		}
 		v = digits
 	case fEnterpriseNumber:
-		if isCanonicalBE(v) && (v[2] == '0' || v[2] == '1') {
+		if isBelgianForm(v) {
 			// Already the API's form (the vat transform's output, or a clean
 			// cell): only the check digits are left to check.
-			if f := checkBelgianCheckDigits(v, seen); f.failed() {
+			if f := belgianCheckDigits(v, seen); f.failed() {
 				return v, f, p.warning
 			}
 			break

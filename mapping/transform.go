@@ -87,7 +87,7 @@ func isDigits(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		if s[i]-'0' > 9 { // one unsigned comparison: bytes below '0' wrap around
 			return false
 		}
 	}

@@ -4,7 +4,12 @@
 #    (target: at least 60% of the peer's rows/s, peak memory under 150 MB);
 #  - a 100,000-row XLSX: owr-import validate vs pandas.read_excel
 #    (target: at least 3x faster, peak memory under 300 MB).
-# Each side runs three times, alternating; the best time of each is compared.
+# Each side runs five times (CSV) or three times (XLSX), alternating; the
+# best time of each is compared.
+# Every timed run starts alike: the previous run's results file is removed
+# (a first validate of a file has none to replace) and `sync` has written
+# out what earlier runs left in the page cache, so no run pays for the disk
+# work of the one before it.
 set -euo pipefail
 bin=$(realpath "${1:-./owr-import}")
 cd "$(dirname "$0")/.."
@@ -27,6 +32,8 @@ go build -o "$dir/csvpeer" scripts/csvpeer.go
 measure() {
 	local name=$1
 	shift
+	rm -f "$dir"/big.results.csv "$dir"/big.results.xlsx
+	sync
 	/usr/bin/time -f "%e %M" -o "$dir/$name.last" "$@" >/dev/null 2>"$dir/$name.err" || {
 		local rc=$?
 		# validate exits 1 when some rows are invalid; anything else is a failure
@@ -41,7 +48,7 @@ measure() {
 best() { sort -n "$dir/$1.times" | head -n1; }
 
 rm -f "$dir"/*.times
-for _ in 1 2 3; do
+for _ in 1 2 3 4 5; do
 	measure csvpeer "$dir/csvpeer" "$dir/big.csv"
 	measure validate_csv "$bin" validate "$dir/big.csv" --mapping samples/mapping.yaml --out-dir "$dir"
 done

@@ -1,0 +1,63 @@
+package mapping
+
+// plainKind says how a pipeline can tell, with a glance at the value, that
+// running it would return the value unchanged and without a problem. Apply
+// then skips the pipeline: over a million rows, most cells are already
+// what the API takes, and running every step and check on them was a large
+// part of the cost of a row.
+type plainKind uint8
+
+const (
+	plainNever  plainKind = iota // transforms to run: always run the pipeline
+	plainText                    // no transforms, no check but the length
+	plainID                      // extCustomerId without transforms
+	plainPostal                  // address.postalCode without transforms
+	plainVAT                     // enterpriseNumber without transforms or with [vat] only
+)
+
+// plainKindOf chooses the plainKind of a field with the given id and
+// transform names.
+func plainKindOf(id field, transforms []transformRef) plainKind {
+	if id == fEnterpriseNumber && (len(transforms) == 0 || len(transforms) == 1 && transforms[0].name == "vat") {
+		return plainVAT // vatTransform keeps a number already in the API's form
+	}
+	if len(transforms) > 0 {
+		return plainNever
+	}
+	switch id {
+	case fExtCustomerID:
+		return plainID
+	case fPostalCode:
+		return plainPostal
+	}
+	return plainText
+}
+
+// passes reports whether run(v) would return v itself with no failure, for
+// a trimmed, non-empty v. false means "run the pipeline to know". It
+// answers the two most frequent kinds itself and is small enough to be
+// inlined into Apply's loop.
+func (p *pipeline) passes(v string) bool {
+	switch p.plain {
+	case plainNever:
+		return false
+	case plainText:
+		return len(v) <= maxValueLen
+	}
+	return p.passesChecked(v)
+}
+
+// passesChecked is passes for the kinds that look at the value.
+func (p *pipeline) passesChecked(v string) bool {
+	switch p.plain {
+	case plainID:
+		// integerTransform keeps plain digits without a leading zero, and
+		// fifteen digits stay below maxExtCustomerID.
+		return len(v) <= 15 && v[0] != '0' && isDigits(v)
+	case plainPostal:
+		return len(v) <= maxValueLen && isDigits(v) // dropZeroDecimals keeps plain digits
+	case plainVAT:
+		return isBelgianForm(v) && belgianCheckDigitsOK(v)
+	}
+	return false
+}
