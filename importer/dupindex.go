@@ -79,7 +79,6 @@ func (t *keyTable) adopt() {
 // newSlots allocates a table of 2^bits empty slots.
 func newSlots(bits uint) []keySlot {
 	slots := make([]keySlot, 1<<bits)
-	adviseHugePages(slots)
 	// Write to every page once. A large table is fresh memory from the
 	// operating system, and touch reads it before claim writes it: reading
 	// first maps a shared zero page, and the write that follows faults

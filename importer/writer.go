@@ -185,7 +185,11 @@ func (a *atomicFile) commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, a.path)
+		if a.noSync {
+			err = replaceUnsynced(tmp, a.path)
+		} else {
+			err = os.Rename(tmp, a.path)
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -194,6 +198,26 @@ func (a *atomicFile) commit() error {
 	if !a.noSync {
 		syncDir(filepath.Dir(a.path))
 	}
+	return nil
+}
+
+// replaceUnsynced renames tmp, a file not forced to disk, to path. An
+// older file at path is first moved aside and then removed, rather than
+// replaced by the rename: a rename over an existing file makes some file
+// systems (ext4, by default) write the new file's data out at once, which
+// for 150 MB of results is a pause that forcing nothing was meant to
+// avoid. If the older file cannot be moved aside (on Windows, while a
+// spreadsheet program holds it), the plain rename says why.
+func replaceUnsynced(tmp, path string) error {
+	aside := tmp + ".old"
+	if err := os.Rename(path, aside); err != nil {
+		return os.Rename(tmp, path)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Rename(aside, path) // put the older file back
+		return err
+	}
+	os.Remove(aside)
 	return nil
 }
 

@@ -126,6 +126,32 @@ func TestResultFileIsAtomic(t *testing.T) {
 	}
 }
 
+// TestReportReplacesOlderFile writes a report (validate's results, not
+// forced to disk) over an older file of the same name and over none: the
+// new file takes the name, and nothing else is left in the folder.
+func TestReportReplacesOlderFile(t *testing.T) {
+	for _, older := range []bool{false, true} {
+		t.Run(fmt.Sprintf("older file %v", older), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "k.results.csv")
+			if older {
+				if err := os.WriteFile(path, []byte("an older validate\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wrWriteAll(t, path, WriterOptions{Format: FormatCSV, Header: wrHeader, StatusCol: 4, Report: true}, wrRows)
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 || entries[0].Name() != "k.results.csv" {
+				t.Errorf("the folder holds %v, want only k.results.csv", entries)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil || !strings.Contains(string(data), wrRows[0][0]) {
+				t.Errorf("k.results.csv = %q, %v; want the new rows", data, err)
+			}
+		})
+	}
+}
+
 func TestCreateResultFileErrors(t *testing.T) {
 	_, err := CreateResultFile(filepath.Join(t.TempDir(), "missing", "x.csv"), WriterOptions{Format: FormatCSV})
 	if err == nil || !strings.Contains(err.Error(), "folder does not exist") {

@@ -1,6 +1,0 @@
-//go:build !linux
-
-package importer
-
-// adviseHugePages does nothing outside Linux (see dupindex_linux.go).
-func adviseHugePages([]keySlot) {}
