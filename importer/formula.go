@@ -17,17 +17,12 @@ func isFormulaTrigger(c byte) bool {
 	switch c {
 	case '=', '+', '-', '@', '\t', '\r':
 		return true
-	case '\n':
-		// Not run by spreadsheets, but encoding/csv reads a quoted CR LF
-		// back as LF: a cell guarded because it starts with CR LF must
-		// still be recognised when the file is read back.
-		return true
 	}
 	return false
 }
 
 // NeutraliseFormula returns s so that a spreadsheet shows it as text rather
-// than running it: a leading = + - @ TAB, CR or LF gets a `'` in front. Plain
+// than running it: a leading = + - @ TAB or CR gets a `'` in front. Plain
 // signed numbers such as "-12.5" or "+32" are left alone because no
 // spreadsheet runs them and a visible quote would only confuse the reader.
 // RestoreFormula undoes it.
@@ -82,7 +77,7 @@ func isSignedNumber(s string) bool {
 }
 
 // RestoreFormula removes the quote NeutraliseFormula added: a value made of
-// one or more `'` followed by = + - @ TAB, CR or LF loses its first `'`. Other
+// one or more `'` followed by = + - @ TAB or CR loses its first `'`. Other
 // values, and a lone `'`, come back unchanged, so RestoreFormula(
 // NeutraliseFormula(s)) == s for every s. It never allocates.
 func RestoreFormula(s string) string {

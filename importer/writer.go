@@ -209,6 +209,11 @@ func (a *atomicFile) commit() error {
 // avoid. If the older file cannot be moved aside (on Windows, while a
 // spreadsheet program holds it), the plain rename says why.
 func replaceUnsynced(tmp, path string) error {
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		// Nothing there, or something that is not a file (a folder, a
+		// link): the plain rename does it or says why not.
+		return os.Rename(tmp, path)
+	}
 	aside := tmp + ".old"
 	if err := os.Rename(path, aside); err != nil {
 		return os.Rename(tmp, path)

@@ -152,6 +152,33 @@ func TestReportReplacesOlderFile(t *testing.T) {
 	}
 }
 
+// TestReportDoesNotMoveAFolder: a folder where the results file goes is
+// an error, as before; it is neither moved aside nor removed.
+func TestReportDoesNotMoveAFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.results.csv")
+	keep := filepath.Join(path, "keep.txt")
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keep, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := CreateResultFile(path, WriterOptions{Format: FormatCSV, Header: wrHeader, StatusCol: 4, Report: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "cannot write") {
+		t.Errorf("Close over a folder = %v, want a write error", err)
+	}
+	if data, err := os.ReadFile(keep); err != nil || string(data) != "precious" {
+		t.Errorf("the folder's file = %q, %v; want it untouched", data, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %v, want only the folder that was there", entries)
+	}
+}
+
 func TestCreateResultFileErrors(t *testing.T) {
 	_, err := CreateResultFile(filepath.Join(t.TempDir(), "missing", "x.csv"), WriterOptions{Format: FormatCSV})
 	if err == nil || !strings.Contains(err.Error(), "folder does not exist") {

@@ -10,6 +10,7 @@
 # best time of each is compared. Every timed run starts after `sync`, so
 # no run pays for the disk writes of the one before it.
 set -euo pipefail
+export LC_ALL=C # bash's clock and awk read decimal points, whatever the locale
 bin=$(realpath "${1:-./owr-import}")
 cd "$(dirname "$0")/.."
 dir=bench-out/validate
