@@ -8,36 +8,21 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"owr-import/internal/benchdata"
 	"owr-import/mapping"
 )
-
-// benchMappingYAML is samples/mapping.yaml without its comments: every
-// transform of the hot path (vat, street and house_number on one cell,
-// country with a default) has work to do.
-const benchMappingYAML = `version: 1
-fields:
-  extCustomerId: Klant ID
-  extCustomerNumber: Klantnummer
-  name: Bedrijfsnaam
-  enterpriseNumber: { column: BTW-nummer, transform: [vat] }
-  address.street: { column: Adres, transform: [street] }
-  address.streetNumber: { column: Adres, transform: [house_number] }
-  address.postalCode: Postcode
-  address.city: Gemeente
-  address.country: { column: Land, transform: [country], default: belgium }
-`
 
 // benchCSVRows is the size of the generated file: large enough that the
 // duplicate index and the pipeline behave as they do at a million rows,
 // small enough for a quick `go test -bench`.
 const benchCSVRows = 200_000
 
-// writeBenchCSV writes rows shaped like scripts/gendata.go's: ";"-separated,
-// about 100 bytes a row, ten columns of which eight are mapped.
+// writeBenchCSV writes the rows of internal/benchdata, as
+// scripts/gendata.go does for `make bench`.
 func writeBenchCSV(tb testing.TB, path string, rows int) {
 	tb.Helper()
 	f, err := os.Create(path)
@@ -45,39 +30,12 @@ func writeBenchCSV(tb testing.TB, path string, rows int) {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	cities := []string{"Gent", "Antwerpen", "Brussel", "Leuven", "Brugge", "Liège", "Namur", "Hasselt", "Mechelen", "Kortrijk"}
-	pcs := []string{"9000", "2000", "1000", "3000", "8000", "4000", "5000", "3500", "2800", "8500"}
-	streets := []string{"Kerkstraat", "Stationsstraat", "Rue de la Loi", "Grote Markt", "Avenue Louise", "Dorpsstraat", "Markt", "Meir"}
 	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("Klant ID;Klantnummer;Bedrijfsnaam;BTW-nummer;Adres;Postcode;Gemeente;Land;Telefoon;E-mail\n")
-	var b []byte
+	w.WriteString(strings.Join(benchdata.Header, ";") + "\n")
+	var line []byte
 	for i := range rows {
-		id := 1000 + i
-		base := 4000000 + i%5000000
-		b = b[:0]
-		b = strconv.AppendInt(b, int64(id), 10)
-		b = append(b, ";K-"...)
-		b = strconv.AppendInt(b, int64(id), 10)
-		b = append(b, ";Onderneming "...)
-		b = strconv.AppendInt(b, int64(i), 10)
-		b = append(b, " BV;BE0"...)
-		b = strconv.AppendInt(b, int64(base), 10)
-		b = append(b, byte('0'+(97-base%97)/10), byte('0'+(97-base%97)%10), ';')
-		b = append(b, streets[i%len(streets)]...)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(1+i%200), 10)
-		b = append(b, " bus "...)
-		b = strconv.AppendInt(b, int64(1+i%9), 10)
-		b = append(b, ';')
-		b = append(b, pcs[i%len(pcs)]...)
-		b = append(b, ';')
-		b = append(b, cities[i%len(cities)]...)
-		b = append(b, ";België;+32 9 "...)
-		b = strconv.AppendInt(b, int64(100000+i%900000), 10)
-		b = append(b, ";info"...)
-		b = strconv.AppendInt(b, int64(id), 10)
-		b = append(b, "@klant.example\n"...)
-		w.Write(b)
+		line = append(benchdata.AppendLine(line[:0], 1000, i), '\n')
+		w.Write(line)
 	}
 	if err := w.Flush(); err != nil {
 		tb.Fatal(err)
@@ -112,7 +70,7 @@ func BenchmarkValidateCSV(b *testing.B) {
 	dir := b.TempDir()
 	in := filepath.Join(dir, "big.csv")
 	writeBenchCSV(b, in, benchCSVRows)
-	m, err := mapping.Parse("mapping.yaml", []byte(benchMappingYAML))
+	m, err := mapping.Parse("mapping.yaml", []byte(benchdata.Mapping))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,17 +1,17 @@
 package mapping
 
 import (
-	"strconv"
 	"testing"
+
+	"owr-import/internal/benchdata"
 )
 
-// benchAddresses are address cells shaped like those of the million-row
-// benchmark file: eight streets, "N bus M" numbers.
+// benchAddresses are the address cells of the million-row benchmark file
+// (internal/benchdata): eight streets, "N bus M" numbers.
 func benchAddresses() []string {
-	streets := []string{"Kerkstraat", "Stationsstraat", "Rue de la Loi", "Grote Markt", "Avenue Louise", "Dorpsstraat", "Markt", "Meir"}
 	cells := make([]string, 1024)
 	for i := range cells {
-		cells[i] = streets[i%len(streets)] + " " + strconv.Itoa(1+i%200) + " bus " + strconv.Itoa(1+i%9)
+		cells[i] = benchdata.Address(i)
 	}
 	return cells
 }

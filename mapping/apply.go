@@ -152,7 +152,9 @@ func (b *Binding) apply(c *Customer, values []string, memo []fieldMemo, addr *ad
 }
 
 // trimCell is strings.TrimSpace with a fast path, taken by nearly every
-// cell of a million-row file (see trimmedCell).
+// cell of a million-row file (see trimmedCell). Apply writes these two
+// steps out in its loop: trimCell does not fit Go's inlining budget, and
+// the call costs a tenth of a row (BenchmarkMapperFile).
 func trimCell(s string) string {
 	if trimmedCell(s) {
 		return s

@@ -145,7 +145,7 @@ func vatFormatOf(prefix string) (f vatFormat, ok bool) {
 // checkVATFormat checks a normalised number against the format of its
 // country prefix. seen is what the cell held, for the message.
 func checkVATFormat(v, seen string) failure {
-	if isCanonicalBE(v) && (v[2] == '0' || v[2] == '1') {
+	if isBelgianForm(v) {
 		return failure{} // the common case, without building a vatFormat
 	}
 	if len(v) < 2 || !isLetter(v[0]) || !isLetter(v[1]) {

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// gendata writes a large synthetic customer export for the benchmarks:
+// gendata writes a large synthetic customer export for the benchmarks
+// (the rows of internal/benchdata):
 // `go run scripts/gendata.go -rows 1000000 -out big.csv` (";"-separated,
 // about 100 bytes a row, like samples/customers.csv) or `-out big.xlsx`
 // (one sheet, ids and postcodes as numbers, text as inline strings).
@@ -9,40 +10,14 @@ package main
 import (
 	"bufio"
 	"flag"
-	"fmt"
 	"log"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"owr-import/internal/benchdata"
 )
-
-var header = []string{"Klant ID", "Klantnummer", "Bedrijfsnaam", "BTW-nummer", "Adres", "Postcode", "Gemeente", "Land", "Telefoon", "E-mail"}
-
-var (
-	cities  = []string{"Gent", "Antwerpen", "Brussel", "Leuven", "Brugge", "Liège", "Namur", "Hasselt", "Mechelen", "Kortrijk"}
-	pcs     = []int{9000, 2000, 1000, 3000, 8000, 4000, 5000, 3500, 2800, 8500}
-	streets = []string{"Kerkstraat", "Stationsstraat", "Rue de la Loi", "Grote Markt", "Avenue Louise", "Dorpsstraat", "Markt", "Meir"}
-)
-
-func cells(i int) []any {
-	id := *first + i
-	base := 4000000 + i%5000000
-	vat := fmt.Sprintf("BE0%07d%02d", base, 97-base%97)
-	return []any{
-		id,
-		"K-" + strconv.Itoa(id),
-		"Onderneming " + strconv.Itoa(i) + " BV",
-		vat,
-		streets[i%len(streets)] + " " + strconv.Itoa(1+i%200) + " bus " + strconv.Itoa(1+i%9),
-		pcs[i%len(pcs)],
-		cities[i%len(cities)],
-		"België",
-		"+32 9 " + strconv.Itoa(100000+i%900000),
-		"info" + strconv.Itoa(id) + "@klant.example",
-	}
-}
 
 var first = flag.Int("first", 1000, "extCustomerId of the first row; the others follow")
 
@@ -67,21 +42,17 @@ func writeCSV(path string, n int) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	for i, h := range header {
+	for i, h := range benchdata.Header {
 		if i > 0 {
 			w.WriteByte(';')
 		}
 		w.WriteString(h)
 	}
 	w.WriteByte('\n')
+	var line []byte
 	for i := 0; i < n; i++ {
-		for j, c := range cells(i) {
-			if j > 0 {
-				w.WriteByte(';')
-			}
-			fmt.Fprint(w, c)
-		}
-		w.WriteByte('\n')
+		line = append(benchdata.AppendLine(line[:0], *first, i), '\n')
+		w.Write(line)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -96,8 +67,8 @@ func writeXLSX(path string, n int) error {
 	if err != nil {
 		return err
 	}
-	hdr := make([]any, len(header))
-	for i, h := range header {
+	hdr := make([]any, len(benchdata.Header))
+	for i, h := range benchdata.Header {
 		hdr[i] = h
 	}
 	if err := sw.SetRow("A1", hdr); err != nil {
@@ -105,7 +76,7 @@ func writeXLSX(path string, n int) error {
 	}
 	for i := 0; i < n; i++ {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells(i)); err != nil {
+		if err := sw.SetRow(cell, benchdata.Row(*first, i)); err != nil {
 			return err
 		}
 	}
