@@ -211,7 +211,6 @@ func problemPlace(p mapping.Problem, cell func(col int) string) string {
 // touchAll starts fetching the duplicate-index slots of a batch of rows,
 // so that settling them in order then finds them in the cache.
 func (c *checker) touchAll(rows []mappedRow) {
-	c.dups.adopt()
 	var x uint64
 	for i := range rows {
 		x += c.dups.touch(rows[i].keys)

@@ -29,7 +29,7 @@ const batchSize = 512
 
 // batchesAhead is how many batches the reader may be ahead of the mapping
 // workers and of the sequential stage. With two cores the four goroutines
-// take turns; room for a few dozen thousand rows lets the reader go on
+// take turns; room for eight thousand rows lets the reader go on
 // through a worker's or the writer's slow moment (a disk write, a garbage
 // collection) instead of stopping, for a few megabytes of memory.
 const batchesAhead = 16
@@ -224,6 +224,7 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 // settleBatch runs the duplicate check over the rows of b in file order,
 // counts them and writes them.
 func (vp *validatePass) settleBatch(b *validateBatch) error {
+	vp.chk.dups.adopt() // the reserved tables, once ready
 	vp.chk.touchAll(b.rows)
 	written := 0 // with a rowEncoder: b.enc up to here is written
 	var last [2]string
