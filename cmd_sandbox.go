@@ -31,7 +31,11 @@ type sandboxOptions struct {
 }
 
 func newSandboxCmd() *cobra.Command {
-	opts := &sandboxOptions{getenv: os.Getenv}
+	return newSandboxCmdWith(&sandboxOptions{getenv: os.Getenv})
+}
+
+// newSandboxCmdWith builds the command around opts, whose getenv a test sets.
+func newSandboxCmdWith(opts *sandboxOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve a local Customers API to rehearse a migration",
@@ -42,8 +46,9 @@ Point a run at it with --base-url, or rehearse bad days with the fault flags:
 latency, 500 errors, Heroku 503 pages, 429 throttling, dropped connections and
 requests that hang past the client's timeout.
 
-Keys: --api-key/--customer-key, else OWR_API_KEY/OWR_CUSTOMER_KEY, else random
-sandbox-only keys are generated and printed.`,
+Keys: --api-key/--customer-key (kept in the --db file for later starts), else
+OWR_API_KEY/OWR_CUSTOMER_KEY (this session only), else the keys kept in the
+--db file; a new file gets random sandbox-only keys, printed at every start.`,
 		Example: `  owr-import sandbox
   owr-import sandbox --db :memory: --api-key k --customer-key c
   owr-import sandbox --error-rate 0.05 --unavailable-rate 0.02 --throttle 10 --seed 7`,
@@ -58,8 +63,8 @@ sandbox-only keys are generated and printed.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback only unless --public)")
 	f.StringVar(&opts.db, "db", "sandbox.db", `SQLite file keeping the customers across restarts, or ":memory:" for a throwaway store`)
-	f.StringVar(&opts.apiKey, "api-key", "", "key the apikey header must carry (default: $OWR_API_KEY, else generated)")
-	f.StringVar(&opts.customerKey, "customer-key", "", "key the CustomerKey header must carry (default: $OWR_CUSTOMER_KEY, else generated)")
+	f.StringVar(&opts.apiKey, "api-key", "", "key the apikey header must carry, kept in --db for later starts (default: $OWR_API_KEY, else the kept or a generated key)")
+	f.StringVar(&opts.customerKey, "customer-key", "", "key the CustomerKey header must carry, kept in --db for later starts (default: $OWR_CUSTOMER_KEY, else the kept or a generated key)")
 	f.BoolVar(&opts.public, "public", false, "allow listening on a non-loopback address (reachable from other machines)")
 	f.BoolVar(&opts.quiet, "quiet", false, "do not log one line per request on stderr")
 	f.Int64Var(&opts.seed, "seed", 0, "seed of the fault generator: the same seed replays the same faults")
@@ -88,11 +93,13 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 	apiKey, apiFrom := pickKey(o.apiKey, "--api-key", o.getenv("OWR_API_KEY"), "OWR_API_KEY")
 	custKey, custFrom := pickKey(o.customerKey, "--customer-key", o.getenv("OWR_CUSTOMER_KEY"), "OWR_CUSTOMER_KEY")
 	cfg := sandbox.Config{
-		APIKey:      apiKey,
-		CustomerKey: custKey,
-		DB:          o.db,
-		Faults:      o.faults,
-		Seed:        o.seed,
+		APIKey:          apiKey,
+		CustomerKey:     custKey,
+		SaveAPIKey:      apiFrom == "--api-key",
+		SaveCustomerKey: custFrom == "--customer-key",
+		DB:              o.db,
+		Faults:          o.faults,
+		Seed:            o.seed,
 	}
 	if !o.quiet {
 		cfg.Log = o.stderr
@@ -124,7 +131,9 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 }
 
 // pickKey returns the key from the flag, else the environment, else "" (the
-// sandbox then generates one), with where it came from.
+// sandbox then uses the key kept in its database, or generates one), with
+// where it came from. Only a flag's key is saved in the database: the
+// environment may hold a real key, which must not land in a file.
 func pickKey(flagVal, flagName, envVal, envName string) (key, from string) {
 	switch {
 	case flagVal != "":
@@ -136,7 +145,7 @@ func pickKey(flagVal, flagName, envVal, envName string) (key, from string) {
 }
 
 // printBanner tells the user where the sandbox listens, how to call it and,
-// only for keys generated here, what the keys are.
+// only for keys a sandbox generated, what the keys are.
 func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom string) {
 	w := o.stdout
 	store := o.db
@@ -147,22 +156,17 @@ func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom strin
 	if o.public {
 		fmt.Fprintln(w, "warning: --public: other machines can reach this sandbox (plain HTTP)")
 	}
-	apiHdr, custHdr := `"apikey: $OWR_API_KEY"`, `"CustomerKey: $OWR_CUSTOMER_KEY"`
-	if apiFrom == "" || custFrom == "" {
-		fmt.Fprintln(w, "Sandbox-only keys, generated for this session (they open nothing but this sandbox):")
-	}
-	if apiFrom == "" {
-		fmt.Fprintf(w, "  apikey:      %s\n", srv.APIKey)
-		apiHdr = "'apikey: " + srv.APIKey + "'"
+	if srv.GeneratedAPIKey || srv.GeneratedCustomerKey {
+		if o.db == sandbox.MemoryDB {
+			fmt.Fprintln(w, "Sandbox-only keys, generated for this session (they open nothing but this sandbox):")
+		} else {
+			fmt.Fprintf(w, "Sandbox-only keys, kept in %s for every start (they open nothing but this sandbox):\n", o.db)
+		}
 	} else {
-		fmt.Fprintf(w, "  apikey:      from %s (not shown)\n", apiFrom)
+		fmt.Fprintln(w, "Keys:")
 	}
-	if custFrom == "" {
-		fmt.Fprintf(w, "  CustomerKey: %s\n", srv.CustomerKey)
-		custHdr = "'CustomerKey: " + srv.CustomerKey + "'"
-	} else {
-		fmt.Fprintf(w, "  CustomerKey: from %s (not shown)\n", custFrom)
-	}
+	apiHdr := keyLine(w, o.db, "apikey", "OWR_API_KEY", "--api-key", srv.APIKey, srv.GeneratedAPIKey, apiFrom)
+	custHdr := keyLine(w, o.db, "CustomerKey", "OWR_CUSTOMER_KEY", "--customer-key", srv.CustomerKey, srv.GeneratedCustomerKey, custFrom)
 	if faults := describeFaults(o.faults, o.seed); faults != "" {
 		fmt.Fprintln(w, "Faults:", faults)
 	}
@@ -172,10 +176,29 @@ func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom strin
     -d '{"extCustomerId": 1001, "extCustomerNumber": "C1001", "name": "Bakkerij Janssens", "enterpriseNumber": "BE0123456789", "address": {"street": "Kerkstraat", "streetNumber": "15B", "city": "Gent", "postalCode": "9000", "country": "belgium"}}'
 `, srv.URL, apiHdr, custHdr)
 	fmt.Fprintf(w, "  curl -sS %s/api/customers -H %s -H %s\n", srv.URL, apiHdr, custHdr)
-	if apiFrom != "" || custFrom != "" {
+	if !srv.GeneratedAPIKey || !srv.GeneratedCustomerKey {
 		fmt.Fprintln(w, "  (with OWR_API_KEY / OWR_CUSTOMER_KEY set to the keys you gave)")
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// keyLine prints where the key of header comes from, and the key itself only
+// when a sandbox generated it. It returns the curl -H argument for it: the
+// key, or the environment variable that holds the key the user gave.
+func keyLine(w io.Writer, db, header, env, flag, key string, generated bool, from string) string {
+	label := fmt.Sprintf("  %-12s ", header+":")
+	switch {
+	case generated:
+		fmt.Fprintf(w, "%s%s\n", label, key)
+		return "'" + header + ": " + key + "'"
+	case from == flag && db != sandbox.MemoryDB:
+		fmt.Fprintf(w, "%sfrom %s (not shown), kept in %s for later starts\n", label, flag, db)
+	case from != "":
+		fmt.Fprintf(w, "%sfrom %s (not shown)\n", label, from)
+	default:
+		fmt.Fprintf(w, "%sset with %s at an earlier start, kept in %s (not shown)\n", label, flag, db)
+	}
+	return `"` + header + ": $" + env + `"`
 }
 
 // describeFaults summarises the active faults in one line, or "".

@@ -1,8 +1,6 @@
 package sandbox
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -97,10 +95,19 @@ func (f Faults) Validate() error {
 // in-memory store and freshly generated keys.
 type Config struct {
 	// APIKey and CustomerKey are the values the `apikey` and `CustomerKey`
-	// headers must carry. When empty, random keys are generated; read them
-	// back from Server or Handler.Keys.
+	// headers must carry. When empty, the key kept in the database is used;
+	// a database without one gets a generated key, which it then keeps, so
+	// a file database has the same keys at every start. Read the keys in
+	// use back from Server.
 	APIKey, CustomerKey string
-	// DB is the SQLite file path, or MemoryDB (the default when empty).
+	// SaveAPIKey and SaveCustomerKey make a given APIKey or CustomerKey
+	// replace the one kept in the database, for later starts too. A given
+	// key not saved serves this session only and leaves the stored one as
+	// it is: the command saves keys from its flags, not from the
+	// environment, which may hold real keys that must not land in a file.
+	SaveAPIKey, SaveCustomerKey bool
+	// DB is the SQLite file path, or MemoryDB (the default when empty). A
+	// file keeps the customers and the keys across restarts.
 	DB string
 	// CompanyID is the companyId of every answer; DefaultCompanyID when zero.
 	CompanyID int64
@@ -115,7 +122,8 @@ type Config struct {
 	Log io.Writer
 }
 
-// withDefaults fills the zero values of cfg and checks the rest.
+// withDefaults fills the zero values of cfg and checks the rest. The keys
+// are settled later, once the database is open.
 func (cfg Config) withDefaults() (Config, error) {
 	if err := cfg.Faults.Validate(); err != nil {
 		return cfg, err
@@ -129,28 +137,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.CompanyID < 0 {
 		return cfg, fmt.Errorf("the company id is %d: it must be positive", cfg.CompanyID)
 	}
-	var err error
-	if cfg.APIKey == "" {
-		if cfg.APIKey, err = NewKey(); err != nil {
-			return cfg, err
-		}
-	}
-	if cfg.CustomerKey == "" {
-		if cfg.CustomerKey, err = NewKey(); err != nil {
-			return cfg, err
-		}
-	}
 	return cfg, nil
-}
-
-// NewKey returns a random key for a sandbox session: 32 hex characters from
-// crypto/rand, so a sandbox left listening cannot be guessed into.
-func NewKey() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("cannot generate a sandbox key: %w", err)
-	}
-	return "sbx-" + hex.EncodeToString(b[:]), nil
 }
 
 // CheckListenAddr refuses an address that would expose the sandbox beyond this

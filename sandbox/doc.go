@@ -7,7 +7,7 @@
 // service does (the same headers, validation, 401, 409 with an error code, the
 // same success body), keeps customers in SQLite (modernc.org/sqlite, pure Go, so
 // the tool still cross-compiles without cgo) with uniqueness enforced by the
-// database, and can misbehave on purpose: latency, 500s, Heroku-style 503 HTML
+// database, keeps its keys in the same file so they survive a restart, and can misbehave on purpose: latency, 500s, Heroku-style 503 HTML
 // pages, 429 throttling, dropped connections and hung requests, all drawn from
 // a seeded generator so a failing test can be replayed.
 //

@@ -33,8 +33,8 @@ const MaxBodyBytes = 64 << 10
 // The GET routes under /api need the same two key headers as a create.
 type Handler struct {
 	companyID   int64
-	apiKey      string
-	customerKey string
+	apiKey      sessionKey
+	customerKey sessionKey
 	apiKeySum   [32]byte
 	custKeySum  [32]byte
 
@@ -48,8 +48,8 @@ type Handler struct {
 	bufs       sync.Pool // *[]byte bodies, reused across requests
 }
 
-// NewHandler opens the store named by cfg.DB and returns a ready handler.
-// Call Close when done to release the database.
+// NewHandler opens the store named by cfg.DB, settles the keys with it and
+// returns a ready handler. Call Close when done to release the database.
 func NewHandler(cfg Config) (*Handler, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -59,12 +59,23 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx := context.Background()
+	apiKey, err := st.key(ctx, apiKeyHeader, cfg.APIKey, cfg.SaveAPIKey)
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("database %s: %w (is it a sandbox database, and is the folder writable?)", cfg.DB, err)
+	}
+	custKey, err := st.key(ctx, customerKeyHeader, cfg.CustomerKey, cfg.SaveCustomerKey)
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("database %s: %w (is it a sandbox database, and is the folder writable?)", cfg.DB, err)
+	}
 	h := &Handler{
 		companyID:   cfg.CompanyID,
-		apiKey:      cfg.APIKey,
-		customerKey: cfg.CustomerKey,
-		apiKeySum:   sha256.Sum256([]byte(cfg.APIKey)),
-		custKeySum:  sha256.Sum256([]byte(cfg.CustomerKey)),
+		apiKey:      apiKey,
+		customerKey: custKey,
+		apiKeySum:   sha256.Sum256([]byte(apiKey.value)),
+		custKeySum:  sha256.Sum256([]byte(custKey.value)),
 		store:       st,
 		faults:      newInjector(cfg.Faults, cfg.Seed),
 		log:         newRequestLog(cfg.Log),
@@ -73,10 +84,6 @@ func NewHandler(cfg Config) (*Handler, error) {
 	h.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 	return h, nil
 }
-
-// Keys returns the two keys requests must carry, generated ones included, so
-// an in-process caller can talk to a sandbox it did not give keys to.
-func (h *Handler) Keys() (apiKey, customerKey string) { return h.apiKey, h.customerKey }
 
 // Customers returns every stored customer, ordered by customerId.
 func (h *Handler) Customers(ctx context.Context) ([]StoredCustomer, error) {

@@ -24,9 +24,13 @@ const (
 type Server struct {
 	// URL is the base URL, such as http://127.0.0.1:41234, without a slash.
 	URL string
-	// APIKey and CustomerKey are the keys requests must carry (generated
-	// ones included). They are sandbox-only.
+	// APIKey and CustomerKey are the keys requests must carry, given or
+	// generated.
 	APIKey, CustomerKey string
+	// GeneratedAPIKey and GeneratedCustomerKey are true for a key a sandbox
+	// generated, now or at an earlier start on the same database: a
+	// sandbox-only test key, safe to print. A given key is never printed.
+	GeneratedAPIKey, GeneratedCustomerKey bool
 
 	h         *Handler
 	srv       *http.Server
@@ -65,7 +69,8 @@ func serve(h *Handler, addr string) (*Server, error) {
 		},
 		served: make(chan error, 1),
 	}
-	s.APIKey, s.CustomerKey = h.Keys()
+	s.APIKey, s.GeneratedAPIKey = h.apiKey.value, h.apiKey.generated
+	s.CustomerKey, s.GeneratedCustomerKey = h.customerKey.value, h.customerKey.generated
 	go func() { s.served <- s.srv.Serve(ln) }()
 	return s, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,10 +82,8 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("database path %q: use a plain file path without '?', '#' or a file: prefix", path)
 	}
 	if path != MemoryDB {
-		if dir := filepath.Dir(path); dir != "" {
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return nil, fmt.Errorf("database %s: the folder %s does not exist; create it or choose another --db", path, dir)
-			}
+		if err := createPrivate(path); err != nil {
+			return nil, err
 		}
 	}
 	dsn := path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
@@ -97,9 +96,11 @@ func openStore(path string) (*store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	ctx := context.Background()
-	if _, err := db.ExecContext(ctx, schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: %w (is it a sandbox database, and is the folder writable?)", path, err)
+	for _, ddl := range []string{schema, keysSchema} {
+		if _, err := db.ExecContext(ctx, ddl); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open database %s: %w (is it a sandbox database, and is the folder writable?)", path, err)
+		}
 	}
 	ins, err := db.PrepareContext(ctx, insertSQL)
 	if err != nil {
@@ -107,6 +108,24 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return &store{db: db, insert: ins, now: time.Now}, nil
+}
+
+// createPrivate creates an empty database file at path, readable by its owner
+// only, unless the file exists. The file keeps the sandbox's keys, and SQLite
+// gives its -wal and -shm files the mode of the database file.
+func createPrivate(path string) error {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("database %s: the folder %s does not exist; create it or choose another --db", path, dir)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("database %s: %w (is the folder writable? choose another --db)", path, err)
+	}
+	return f.Close()
 }
 
 // create stores c for company and returns the new customerId, or

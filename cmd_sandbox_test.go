@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// bannerWriter collects what `owr-import sandbox` prints and closes ready once
+// the banner is complete, so a test can wait for the sandbox without sleeping.
+type bannerWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan struct{}
+	once  sync.Once
+}
+
+func (b *bannerWriter) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	if strings.Contains(b.buf.String(), "Press Ctrl-C to stop.") {
+		b.once.Do(func() { close(b.ready) })
+	}
+	return len(p), nil
+}
+
+func (b *bannerWriter) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startSandboxCmd runs `owr-import sandbox ARGS` with env as OWR_API_KEY and
+// OWR_CUSTOMER_KEY until the returned stop is called, and returns its banner.
+func startSandboxCmd(t *testing.T, env map[string]string, args ...string) (banner string, stop func() string) {
+	t.Helper()
+	out := &bannerWriter{ready: make(chan struct{})}
+	var errOut bytes.Buffer
+	opts := &sandboxOptions{getenv: func(k string) string { return env[k] }}
+	cmd := newSandboxCmdWith(opts)
+	cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...))
+	cmd.SetOut(out)
+	cmd.SetErr(&errOut)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	select {
+	case <-out.ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("sandbox %v ended before serving: %v\n%s%s", args, err, out.String(), errOut.String())
+	}
+	return out.String(), func() string {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("sandbox %v: %v", args, err)
+		}
+		return out.String()
+	}
+}
+
+var (
+	bannerURL     = regexp.MustCompile(`Customers API on (http://\S+)`)
+	bannerAPIKey  = regexp.MustCompile(`(?m)^  apikey:\s+(\S+)$`)
+	bannerCustKey = regexp.MustCompile(`(?m)^  CustomerKey:\s+(\S+)$`)
+)
+
+// bannerField returns the first group of re in banner, or "".
+func bannerField(re *regexp.Regexp, banner string) string {
+	if m := re.FindStringSubmatch(banner); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// postStatus creates a customer with the given keys and returns the status.
+func postStatus(t *testing.T, url, apiKey, customerKey string, extID int) int {
+	t.Helper()
+	body := fmt.Sprintf(`{"extCustomerId": %d, "extCustomerNumber": "S%d", "name": "Firma %d",
+		"enterpriseNumber": "BE0417497106", "address": {"city": "Gent"}}`, extID, extID, extID)
+	req, err := http.NewRequest(http.MethodPost, url+"/api/customers", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("apikey", apiKey)
+	req.Header.Set("CustomerKey", customerKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestSandboxCommandKeepsKeys starts `owr-import sandbox` several times on the
+// same --db file: the keys it printed at the first start keep working, a key
+// given with --api-key replaces the stored one for good, a key from the
+// environment serves one session only, and given keys are never printed.
+func TestSandboxCommandKeepsKeys(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbox.db")
+	const chosen, fromEnv = "chosen-sandbox-key-1", "env-sandbox-key-2"
+	type keyCheck struct {
+		key  string // "first" for the first start's printed apikey
+		want int
+	}
+	steps := []struct {
+		name        string
+		env         map[string]string
+		args        []string
+		wantPrinted bool     // the apikey is printed
+		wantInOut   []string // in the banner
+		checks      []keyCheck
+	}{
+		{name: "first start prints generated keys", wantPrinted: true,
+			wantInOut: []string{"kept in " + db},
+			checks:    []keyCheck{{"first", 200}}},
+		{name: "second start has the same keys", wantPrinted: true,
+			checks: []keyCheck{{"first", 200}}},
+		{name: "environment key for this session", env: map[string]string{"OWR_API_KEY": fromEnv},
+			wantInOut: []string{"from OWR_API_KEY (not shown)"},
+			checks:    []keyCheck{{fromEnv, 200}, {"first", 401}}},
+		{name: "after the environment session the stored key is back", wantPrinted: true,
+			checks: []keyCheck{{"first", 200}, {fromEnv, 401}}},
+		{name: "--api-key replaces the stored key", args: []string{"--api-key", chosen},
+			wantInOut: []string{"from --api-key (not shown)"},
+			checks:    []keyCheck{{chosen, 200}, {"first", 401}}},
+		{name: "the replacement is kept, not printed",
+			wantInOut: []string{"set with --api-key at an earlier start"},
+			checks:    []keyCheck{{chosen, 200}, {"first", 401}}},
+	}
+	var first string
+	for i, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			banner, stop := startSandboxCmd(t, st.env, append([]string{"--db", db}, st.args...)...)
+			url := bannerField(bannerURL, banner)
+			printed := bannerField(bannerAPIKey, banner)
+			custKey := bannerField(bannerCustKey, banner)
+			if i == 0 {
+				first = printed
+			}
+			if isKey := strings.HasPrefix(printed, "sbx-"); isKey != st.wantPrinted {
+				t.Errorf("apikey printed: %v, want %v\n%s", isKey, st.wantPrinted, banner)
+			}
+			if !strings.HasPrefix(custKey, "sbx-") {
+				t.Errorf("the generated CustomerKey is not printed:\n%s", banner)
+			}
+			for _, want := range st.wantInOut {
+				if !strings.Contains(banner, want) {
+					t.Errorf("banner lacks %q:\n%s", want, banner)
+				}
+			}
+			for _, secret := range []string{chosen, fromEnv} {
+				if strings.Contains(banner, secret) {
+					t.Errorf("a given key was printed:\n%s", banner)
+				}
+			}
+			for j, c := range st.checks {
+				key := c.key
+				if key == "first" {
+					key = first
+				}
+				if got := postStatus(t, url, key, custKey, 1000*i+j+1); got != c.want {
+					t.Errorf("create with key %d: %d, want %d", j+1, got, c.want)
+				}
+			}
+			if out := stop(); !strings.Contains(out, "sandbox stopped") {
+				t.Errorf("no stop message:\n%s", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,136 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// keyStart is one start of a sandbox on a database, compared with the first
+// start on it. The customer key is never given, so it is always generated.
+type keyStart struct {
+	cfg               Config // DB is set by the test
+	wantFirstAPIKey   bool   // the apikey is the first start's
+	wantAPIKey        string // when not empty: the apikey this start must use
+	wantGeneratedAPI  bool   // the apikey is one the sandbox generated (it may be printed)
+	wantFirstCustKey  bool   // the CustomerKey is the first start's
+	refuseFirstAPIKey bool   // a create with the first start's apikey gets 401
+}
+
+func TestKeysKeptWithTheDatabase(t *testing.T) {
+	file := func(t *testing.T) string { return filepath.Join(t.TempDir(), "sandbox.db") }
+	generated := keyStart{wantFirstAPIKey: true, wantGeneratedAPI: true, wantFirstCustKey: true}
+	tests := []struct {
+		name   string
+		db     func(t *testing.T) string
+		starts []keyStart
+	}{
+		{
+			name:   "generated keys are the same at every start",
+			db:     file,
+			starts: []keyStart{generated, generated, generated},
+		},
+		{
+			name: "a saved given key replaces the stored one",
+			db:   file,
+			starts: []keyStart{
+				generated,
+				{cfg: Config{APIKey: "chosen-api-key", SaveAPIKey: true},
+					wantAPIKey: "chosen-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
+				{wantAPIKey: "chosen-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
+			},
+		},
+		{
+			name: "a key given for one session leaves the stored one",
+			db:   file,
+			starts: []keyStart{
+				generated,
+				{cfg: Config{APIKey: "session-api-key"},
+					wantAPIKey: "session-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
+				generated,
+			},
+		},
+		{
+			name: "an in-memory sandbox generates new keys at every start",
+			db:   func(*testing.T) string { return MemoryDB },
+			starts: []keyStart{
+				generated,
+				{wantGeneratedAPI: true, refuseFirstAPIKey: true},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := tc.db(t)
+			var firstAPI, firstCust string
+			for i, st := range tc.starts {
+				cfg := st.cfg
+				cfg.DB = db
+				s, err := Start(cfg, "127.0.0.1:0")
+				if err != nil {
+					t.Fatalf("start %d: %v", i+1, err)
+				}
+				if i == 0 {
+					firstAPI, firstCust = s.APIKey, s.CustomerKey
+				}
+				if got := s.APIKey == firstAPI; got != st.wantFirstAPIKey {
+					t.Errorf("start %d: apikey is the first start's: %v, want %v", i+1, got, st.wantFirstAPIKey)
+				}
+				if st.wantAPIKey != "" && s.APIKey != st.wantAPIKey {
+					t.Errorf("start %d: the apikey is not the one given", i+1)
+				}
+				if got := s.CustomerKey == firstCust; got != st.wantFirstCustKey {
+					t.Errorf("start %d: CustomerKey is the first start's: %v, want %v", i+1, got, st.wantFirstCustKey)
+				}
+				if s.GeneratedAPIKey != st.wantGeneratedAPI || !s.GeneratedCustomerKey {
+					t.Errorf("start %d: generated apikey %v, CustomerKey %v; want %v, true",
+						i+1, s.GeneratedAPIKey, s.GeneratedCustomerKey, st.wantGeneratedAPI)
+				}
+				if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, customerJSON(int64(i+1), fmt.Sprint("K", i))); r.status != http.StatusOK {
+					t.Errorf("start %d: its own keys got %d %s", i+1, r.status, r.body)
+				}
+				r := postWithKeys(t, s, firstAPI, s.CustomerKey, customerJSON(int64(100+i), fmt.Sprint("L", i)))
+				if refused := r.status == http.StatusUnauthorized; refused != st.refuseFirstAPIKey {
+					t.Errorf("start %d: the first start's apikey got %d, want refused %v", i+1, r.status, st.refuseFirstAPIKey)
+				}
+				if err := s.Close(); err != nil {
+					t.Fatalf("start %d: Close: %v", i+1, err)
+				}
+			}
+		})
+	}
+}
+
+// TestNewDatabaseFileIsPrivate: the file keeps the keys, so a new one is
+// readable by its owner only.
+func TestNewDatabaseFileIsPrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	db := filepath.Join(t.TempDir(), "sandbox.db")
+	s := startServer(t, Config{DB: db}, nil)
+	if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, documentedBody); r.status != http.StatusOK {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	for _, p := range []string{db, db + "-wal"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := st.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", filepath.Base(p), mode)
+		}
+	}
+}
+
+// postWithKeys creates a customer with the given keys.
+func postWithKeys(t *testing.T, s *Server, apiKey, customerKey, body string) reply {
+	t.Helper()
+	h := authHeaders()
+	h.Set("Apikey", apiKey)
+	h.Set("Customerkey", customerKey)
+	return do(t, http.DefaultClient, http.MethodPost, s.URL+"/api/customers", h, body)
+}
