@@ -6,12 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"owr-import/importer/report"
+	"owr-import/importer/source"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"owr-import/importer"
 	"owr-import/mapping"
 )
 
@@ -72,7 +73,7 @@ func runMappingInit(o *mappingInitOptions) error {
 			return withCode(exitUsage, err)
 		}
 	}
-	src, err := importer.OpenSource(o.input, importer.SourceOptions{Sheet: o.sheet})
+	src, err := source.OpenSource(o.input, source.SourceOptions{Sheet: o.sheet})
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
@@ -85,7 +86,7 @@ func runMappingInit(o *mappingInitOptions) error {
 		if _, err := o.stdout.Write(yaml); err != nil {
 			return withCode(exitUsage, err)
 		}
-	} else if err := importer.WriteFileAtomic(o.output, yaml); err != nil {
+	} else if err := report.WriteFileAtomic(o.output, yaml); err != nil {
 		return withCode(exitUsage, err)
 	}
 

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"owr-import/importer/owrapi"
+	"owr-import/importer/row"
+	"owr-import/importer/send"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +78,7 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.IntVar(&o.burst, "burst", 1, "requests allowed above the rate at once")
 	f.IntVar(&o.workers, "workers", 4, "requests in flight at the same time")
 	f.IntVar(&o.retries, "retries", 5, "retries of a row after a timeout, 429 or 5xx answer")
-	f.DurationVar(&o.timeout, "timeout", importer.DefaultTimeout, "give up on one request after this long (just above the 30 s after which Heroku answers 503 itself)")
+	f.DurationVar(&o.timeout, "timeout", owrapi.DefaultTimeout, "give up on one request after this long (just above the 30 s after which Heroku answers 503 itself)")
 	f.DurationVar(&o.maxOutage, "max-outage", 2*time.Minute, "stop when the API has failed without a break for this long")
 	f.DurationVar(&o.grace, "grace", 10*time.Second, "after Ctrl-C, how long requests in flight may take to finish")
 	f.StringVar(&o.outDir, "out-dir", "", "folder for the results, failed-rows and journal files (default: next to the input)")
@@ -98,7 +101,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	var client *importer.Client
+	var client *owrapi.Client
 	if !o.dryRun {
 		target, err := openTarget(ctx, o)
 		if err != nil {
@@ -114,7 +117,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 		Input: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
 		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
 		JournalTag: importer.JournalTag(o.env, o.baseURL, o.useSandbox), FreshJournal: o.useSandbox,
-		Submit: importer.SubmitOptions{
+		Submit: send.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
 			MaxOutage: o.maxOutage, Grace: o.grace,
 		},
@@ -131,7 +134,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 			}
 		}
 	}
-	var abort *importer.AbortError
+	var abort *send.AbortError
 	switch {
 	case errors.As(runErr, &abort) && sum != nil:
 		return silentExit(exitAborted) // the summary already said why it stopped
@@ -142,7 +145,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	case o.dryRun:
 		return nil
 	}
-	ok := sum.Counts[importer.StatusCreated] + sum.Counts[importer.StatusSkipped]
+	ok := sum.Counts[row.StatusCreated] + sum.Counts[row.StatusSkipped]
 	if ok != sum.Rows {
 		return silentExit(exitSome)
 	}

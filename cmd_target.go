@@ -7,16 +7,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"owr-import/importer/owrapi"
 	"syscall"
 
-	"owr-import/importer"
 	"owr-import/mapping"
 	"owr-import/sandbox"
 )
 
 // target is where a run sends its rows, with what to release afterwards.
 type target struct {
-	client *importer.Client
+	client *owrapi.Client
 	close  func()
 }
 
@@ -29,7 +29,7 @@ func openTarget(ctx context.Context, o *runOptions) (*target, error) {
 	base := o.baseURL
 	if o.env != "" {
 		var err error
-		if base, err = importer.EnvBaseURL(o.env); err != nil {
+		if base, err = owrapi.EnvBaseURL(o.env); err != nil {
 			return nil, err
 		}
 	}
@@ -37,7 +37,7 @@ func openTarget(ctx context.Context, o *runOptions) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := importer.NewClient(importer.ClientConfig{
+	c, err := owrapi.NewClient(owrapi.ClientConfig{
 		BaseURL: base, APIKey: keys.apiKey, CustomerKey: keys.customerKey,
 		Timeout: o.timeout, UserAgent: "owr-import/" + version,
 	})
@@ -62,7 +62,7 @@ func startEmbeddedSandbox(ctx context.Context, o *runOptions) (*target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in sandbox: %w", err)
 	}
-	c, err := importer.NewClient(importer.ClientConfig{
+	c, err := owrapi.NewClient(owrapi.ClientConfig{
 		BaseURL: srv.URL, APIKey: srv.APIKey, CustomerKey: srv.CustomerKey,
 		Timeout: o.timeout, UserAgent: "owr-import/" + version,
 	})

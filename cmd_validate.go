@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"owr-import/importer/row"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +65,7 @@ func runValidate(ctx context.Context, o *validateOptions) error {
 			return withCode(exitUsage, err)
 		}
 	}
-	if sum.Counts[importer.StatusValid] != sum.Rows {
+	if sum.Counts[row.StatusValid] != sum.Rows {
 		return silentExit(exitSome)
 	}
 	return nil

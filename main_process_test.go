@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"owr-import/importer/ledger"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -18,7 +19,6 @@ import (
 	"syscall"
 	"testing"
 
-	"owr-import/importer"
 	"owr-import/sandbox"
 )
 
@@ -134,7 +134,7 @@ func TestProcessKilledAndResumed(t *testing.T) {
 	env := append(os.Environ(), "OWR_API_KEY=proc-api-key-1", "OWR_CUSTOMER_KEY=proc-customer-key-1")
 
 	for _, killAfter := range []int{1, 40, 120} {
-		state, err := importer.ReadJournal(journal)
+		state, err := ledger.Read(journal)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func TestProcessKilledAndResumed(t *testing.T) {
 		}
 	}
 
-	state, err := importer.ReadJournal(journal)
+	state, err := ledger.Read(journal)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"owr-import/importer/row"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,7 +94,7 @@ func BenchmarkValidateCSV(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if sum.Rows != benchCSVRows || sum.Counts[StatusValid] != benchCSVRows {
+			if sum.Rows != benchCSVRows || sum.Counts[row.StatusValid] != benchCSVRows {
 				b.Fatalf("rows %d, counts %v", sum.Rows, sum.Counts)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"owr-import/importer/row"
 )
 
 // checkPass is what the validation pass of `run` learns before anything is
@@ -58,7 +59,7 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 		v := chk.check(rec)
 		p.rows++
 		switch v.Status {
-		case StatusValid:
+		case row.StatusValid:
 			p.valid++
 			if len(p.samples) < dryRunSamples {
 				body, err := json.MarshalIndent(v.Customer, "", "  ")
@@ -67,9 +68,9 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 				}
 				p.samples = append(p.samples, sampleBody{row: rec.Row, body: body})
 			}
-		case StatusInvalid:
+		case row.StatusInvalid:
 			p.invalid++
-		case StatusDuplicate:
+		case row.StatusDuplicate:
 			p.duplicate++
 		}
 		countProblems(p.problems, rec.Row, v)

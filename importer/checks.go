@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"hash/maphash"
+	"owr-import/importer/row"
 	"strings"
 
 	"owr-import/mapping"
@@ -70,46 +71,46 @@ func (d *duplicateIndex) touch(k dupKeys) uint64 {
 // claim records the keys of row's customer and reports the earlier row and
 // the field of the first key already taken, or 0 when both keys are new. A
 // key that could not be read (id 0, empty number) claims nothing.
-func (d *duplicateIndex) claim(row int, c mapping.Customer) (earlier int, field string) {
-	return d.claimKeys(row, d.keysOf(&c))
+func (d *duplicateIndex) claim(rowNum int, c mapping.Customer) (earlier int, field string) {
+	return d.claimKeys(rowNum, d.keysOf(&c))
 }
 
 // claimKeys is claim with the keys already computed by keysOf.
-func (d *duplicateIndex) claimKeys(row int, k dupKeys) (earlier int, field string) {
+func (d *duplicateIndex) claimKeys(rowNum int, k dupKeys) (earlier int, field string) {
 	if k.id != 0 {
-		if first, taken := d.ids.claim(k.id, int32(row)); taken {
+		if first, taken := d.ids.claim(k.id, int32(rowNum)); taken {
 			earlier, field = int(first), "extCustomerId"
 		}
 	}
 	if k.number != 0 {
-		if first, taken := d.numbers.claim(k.number, int32(row)); taken && earlier == 0 {
+		if first, taken := d.numbers.claim(k.number, int32(rowNum)); taken && earlier == 0 {
 			earlier, field = int(first), "extCustomerNumber"
 		}
 	}
 	return earlier, field
 }
 
-// verdict is what local checks say about one row before anything is sent.
+// verdict is what local checks say about one rowNum before anything is sent.
 type verdict struct {
-	Status   Status // StatusValid, StatusInvalid or StatusDuplicate
+	Status   row.Status // row.StatusValid, row.StatusInvalid or row.StatusDuplicate
 	Customer mapping.Customer
 	Problems []mapping.Problem // errors and warnings, in mapping order
-	DupOf    int               // earlier row holding the same key
+	DupOf    int               // earlier rowNum holding the same key
 	DupField string
 }
 
-// newVerdict is the verdict of a mapped row before the duplicate check.
+// newVerdict is the verdict of a mapped rowNum before the duplicate check.
 func newVerdict(c mapping.Customer, problems []mapping.Problem) verdict {
 	return verdict{Customer: c, Problems: problems, Status: mappedStatus(problems)}
 }
 
 // mappedStatus is the status a row's problems give it before the duplicate
 // check: invalid when any is an error, else valid.
-func mappedStatus(problems []mapping.Problem) Status {
+func mappedStatus(problems []mapping.Problem) row.Status {
 	if mapping.HasErrors(problems) {
-		return StatusInvalid
+		return row.StatusInvalid
 	}
-	return StatusValid
+	return row.StatusValid
 }
 
 // checker turns records into verdicts. It is sequential on purpose: whether a
@@ -125,7 +126,7 @@ func newChecker(b *mapping.Binding) *checker {
 	return &checker{mapper: b.NewMapper(), dups: newDuplicateIndex()}
 }
 
-func (c *checker) check(rec Record) verdict {
+func (c *checker) check(rec row.Record) verdict {
 	v := newVerdict(c.mapper.Apply(rec.Values))
 	c.settle(rec.Row, &v, c.dups.keysOf(&v.Customer))
 	return v
@@ -133,25 +134,25 @@ func (c *checker) check(rec Record) verdict {
 
 // settle claims a row's keys and marks a valid row whose key an earlier row
 // holds as its duplicate.
-func (c *checker) settle(row int, v *verdict, k dupKeys) {
-	if earlier, field := c.duplicateOf(row, v.Status == StatusInvalid, k); earlier != 0 {
-		v.Status, v.DupOf, v.DupField = StatusDuplicate, earlier, field
+func (c *checker) settle(rowNum int, v *verdict, k dupKeys) {
+	if earlier, field := c.duplicateOf(rowNum, v.Status == row.StatusInvalid, k); earlier != 0 {
+		v.Status, v.DupOf, v.DupField = row.StatusDuplicate, earlier, field
 	}
 }
 
-// duplicateOf claims a row's keys and, unless the row is invalid anyway,
-// returns the earlier row and the field of a key already taken (0 when none
-// is). An invalid row claims its keys too: once fixed it holds them, so a
-// later row with the same key is its duplicate either way.
-func (c *checker) duplicateOf(row int, invalid bool, k dupKeys) (earlier int, field string) {
-	earlier, field = c.dups.claimKeys(row, k)
+// duplicateOf claims a rowNum's keys and, unless the rowNum is invalid anyway,
+// returns the earlier rowNum and the field of a key already taken (0 when none
+// is). An invalid rowNum claims its keys too: once fixed it holds them, so a
+// later rowNum with the same key is its duplicate either way.
+func (c *checker) duplicateOf(rowNum int, invalid bool, k dupKeys) (earlier int, field string) {
+	earlier, field = c.dups.claimKeys(rowNum, k)
 	if invalid {
 		return 0, ""
 	}
 	return earlier, field
 }
 
-// message is the text of the owr_error cell: every problem of the row in one
+// message is the text of the owr_error cell: every problem of the rowNum in one
 // line, each naming its column, so the consultant can fix the cell without
 // reading documentation. cell names the spreadsheet cell of a column index.
 func (v verdict) message(cell func(col int) string) string {
@@ -163,7 +164,7 @@ func (v verdict) message(cell func(col int) string) string {
 func (v verdict) problemText(cell func(col int) string) string {
 	var b strings.Builder
 	for _, p := range v.Problems {
-		if p.Warning && v.Status == StatusInvalid {
+		if p.Warning && v.Status == row.StatusInvalid {
 			continue // the errors are what must be fixed first
 		}
 		if b.Len() > 0 {
@@ -184,7 +185,7 @@ func (v verdict) problemText(cell func(col int) string) string {
 // withDuplicate puts the duplicate's explanation in front of the problem
 // text of a duplicate row; other rows keep the problem text as it is.
 func (v verdict) withDuplicate(problems string) string {
-	if v.Status != StatusDuplicate {
+	if v.Status != row.StatusDuplicate {
 		return problems
 	}
 	dup := fmt.Sprintf("Same %s as row %d: this row is not sent. Remove it, or give it its own %s.", v.DupField, v.DupOf, v.DupField)

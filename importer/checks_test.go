@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"owr-import/importer/row"
 	"testing"
 
 	"owr-import/mapping"
@@ -40,15 +41,15 @@ func TestVerdictMessage(t *testing.T) {
 		cell func(int) string
 		want string
 	}{
-		{"valid", verdict{Status: StatusValid}, cell, ""},
-		{"duplicate", verdict{Status: StatusDuplicate, DupOf: 4, DupField: "extCustomerId"}, nil,
+		{"valid", verdict{Status: row.StatusValid}, cell, ""},
+		{"duplicate", verdict{Status: row.StatusDuplicate, DupOf: 4, DupField: "extCustomerId"}, nil,
 			"Same extCustomerId as row 4: this row is not sent. Remove it, or give it its own extCustomerId."},
-		{"errors with cells", verdict{Status: StatusInvalid, Problems: []mapping.Problem{
+		{"errors with cells", verdict{Status: row.StatusInvalid, Problems: []mapping.Problem{
 			{Field: "name", Column: "Naam", ColumnIndex: 1, Message: "is empty"},
 			{Field: "enterpriseNumber", Column: "BTW", ColumnIndex: 2, Message: "check digits", Warning: true},
 			{Field: "address.country", ColumnIndex: -1, Message: "bad constant"},
 		}}, cell, "Naam (B7): is empty. address.country: bad constant."},
-		{"warning on a valid row", verdict{Status: StatusValid, Problems: []mapping.Problem{
+		{"warning on a valid row", verdict{Status: row.StatusValid, Problems: []mapping.Problem{
 			{Field: "enterpriseNumber", Column: "BTW", ColumnIndex: 2, Message: "check digits", Warning: true},
 		}}, nil, "Warning: BTW: check digits."},
 	}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"owr-import/importer/row"
 	"strconv"
 	"strings"
 )
@@ -14,7 +15,7 @@ type fedBackCols struct {
 
 // earlierOutcome is what the run that wrote the file said about one row.
 type earlierOutcome struct {
-	status                Status
+	status                row.Status
 	customerID, companyID int64
 }
 
@@ -40,7 +41,7 @@ func (c fedBackCols) outcome(values []string) earlierOutcome {
 		}
 		return strings.TrimSpace(values[i])
 	}
-	o := earlierOutcome{status: Status(strings.ToLower(cell(c.status)))}
+	o := earlierOutcome{status: row.Status(strings.ToLower(cell(c.status)))}
 	o.customerID, _ = strconv.ParseInt(cell(c.customerID), 10, 64)
 	o.companyID, _ = strconv.ParseInt(cell(c.companyID), 10, 64)
 	return o
@@ -48,11 +49,11 @@ func (c fedBackCols) outcome(values []string) earlierOutcome {
 
 // created: the earlier run created this customer and knows its id.
 func (o earlierOutcome) created() bool {
-	return (o.status == StatusCreated || o.status == StatusSkipped) && o.customerID > 0
+	return (o.status == row.StatusCreated || o.status == row.StatusSkipped) && o.customerID > 0
 }
 
 // mayExist: the earlier run may have created it without knowing (in_doubt,
 // or failed after an unanswered attempt), so a 409 now means in_doubt too.
 func (o earlierOutcome) mayExist() bool {
-	return o.status == StatusInDoubt || o.status == StatusFailed
+	return o.status == row.StatusInDoubt || o.status == row.StatusFailed
 }

@@ -3,6 +3,8 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"owr-import/importer/row"
+	"owr-import/importer/source"
 	"strconv"
 	"strings"
 
@@ -15,8 +17,8 @@ import (
 // flag wins over the mapping's sheet) and binds the mapping to the header it
 // finds. Every pass over the input goes through here, so all passes see the
 // same sheet, header row, delimiter and encoding.
-func openMapped(path string, m *mapping.Mapping, sheet string) (Source, *mapping.Binding, error) {
-	opts := SourceOptions{
+func openMapped(path string, m *mapping.Mapping, sheet string) (source.Source, *mapping.Binding, error) {
+	opts := source.SourceOptions{
 		Sheet:       m.Source.Sheet,
 		HeaderRow:   m.Source.HeaderRow,
 		Delimiter:   m.Source.Delimiter,
@@ -26,11 +28,10 @@ func openMapped(path string, m *mapping.Mapping, sheet string) (Source, *mapping
 	if sheet != "" {
 		opts.Sheet = sheet
 	}
-	opened, err := OpenSource(path, opts)
+	src, err := source.OpenSource(path, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	src := cappedSource{opened}
 	b, err := m.Bind(src.Header())
 	if err != nil {
 		src.Close()
@@ -46,21 +47,21 @@ func openMapped(path string, m *mapping.Mapping, sheet string) (Source, *mapping
 // cellNamer returns how problems of one row name a cell: spreadsheets get
 // "D7"; a CSV row needs nothing more than the column header, since the row is
 // already on the same line of the results file.
-func cellNamer(src Source, row int) func(col int) string {
-	if src.Format() != FormatXLSX {
+func cellNamer(src source.Source, rowNum int) func(col int) string {
+	if src.Format() != row.FormatXLSX {
 		return nil
 	}
-	return func(col int) string { return src.Cell(row, col) }
+	return func(col int) string { return src.Cell(rowNum, col) }
 }
 
 // errNoDataRows is the error for a file with a header and nothing below it:
 // usually a partial export, or the wrong sheet.
-func errNoDataRows(src Source) error {
+func errNoDataRows(src source.Source) error {
 	hint := "Check that the export is complete."
-	if src.Format() == FormatXLSX {
+	if src.Format() == row.FormatXLSX {
 		hint = "Check that the export is complete, or choose another sheet with --sheet."
 	}
-	return &InputError{Path: src.Path(), Sheet: src.Sheet(),
+	return &row.InputError{Path: src.Path(), Sheet: src.Sheet(),
 		Message: fmt.Sprintf("there are no data rows below the header on row %d", src.HeaderRow()), Hint: hint}
 }
 
@@ -68,13 +69,13 @@ func errNoDataRows(src Source) error {
 // row is wrong because of them: columns that cannot be told apart or have no
 // name, and cells to the right of the header that nobody reads. Call it after
 // the rows were read, when the source's stats are complete.
-func inputNotes(src Source) []string {
+func inputNotes(src source.Source) []string {
 	var notes []string
 	header := src.Header()
-	for _, name := range DuplicateHeaders(header) {
+	for _, name := range source.DuplicateHeaders(header) {
 		notes = append(notes, fmt.Sprintf("more than one column is named %q; the mapping cannot read it (rename one in the file)", name))
 	}
-	if empty := EmptyHeaders(header); len(empty) > 0 {
+	if empty := source.EmptyHeaders(header); len(empty) > 0 {
 		cols := make([]string, len(empty))
 		for i, c := range empty {
 			cols[i], _ = excelize.ColumnNumberToName(c + 1)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"owr-import/importer/row"
 	"path/filepath"
 	"strings"
 )
@@ -18,7 +19,7 @@ var (
 	}
 	failedColumns         = []string{"owr_row", "owr_status", "owr_error"}
 	validateResultColumns = []string{"owr_row", "owr_status", "owr_error"}
-	okStatuses            = []string{string(StatusCreated), string(StatusSkipped), string(StatusValid)}
+	okStatuses            = []string{string(row.StatusCreated), string(row.StatusSkipped), string(row.StatusValid)}
 )
 
 // inputColumns lists the positions of the input columns that are copied into
@@ -26,7 +27,7 @@ var (
 func inputColumns(header []string) []int {
 	keep := make([]int, 0, len(header))
 	for i, h := range header {
-		if !IsOwrColumn(h) {
+		if !row.IsOwrColumn(h) {
 			keep = append(keep, i)
 		}
 	}
@@ -45,16 +46,16 @@ type OutputPaths struct {
 // when empty) and refuses any name that would overwrite the input itself.
 // journalTag names the API the journal remembers (see JournalTag): rows
 // created on dev must not count as created on prod.
-func PlanOutputs(input, outDir string, format Format, journalTag string) (OutputPaths, error) {
+func PlanOutputs(input, outDir string, format row.Format, journalTag string) (OutputPaths, error) {
 	if outDir == "" {
 		outDir = filepath.Dir(input)
 	}
 	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
-		return OutputPaths{}, &InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
+		return OutputPaths{}, &row.InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
 	} else if err != nil {
 		// A folder named for this migration is created as a consultant expects.
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return OutputPaths{}, &InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
+			return OutputPaths{}, &row.InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
 		}
 	}
 	base := filepath.Base(input)
@@ -67,7 +68,7 @@ func PlanOutputs(input, outDir string, format Format, journalTag string) (Output
 	}
 	for _, out := range []string{p.Results, p.Failed, p.Journal} {
 		if samePath(out, input) {
-			return OutputPaths{}, &InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
+			return OutputPaths{}, &row.InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
 		}
 	}
 	return p, nil

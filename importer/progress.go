@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"owr-import/importer/row"
 	"sync"
 	"time"
 
@@ -58,12 +59,12 @@ func newProgress(opts ProgressOptions, total int) *progress {
 	return p
 }
 
-func (p *progress) outcome(o Outcome) {
+func (p *progress) outcome(o row.Outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
 	switch o.Status {
-	case StatusCreated, StatusSkipped:
+	case row.StatusCreated, row.StatusSkipped:
 		p.created++
 	default:
 		p.failed++

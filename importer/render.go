@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"owr-import/importer/ledger"
+	"owr-import/importer/report"
+	"owr-import/importer/row"
+	"owr-import/importer/send"
 	"strconv"
 	"time"
 )
@@ -14,14 +18,14 @@ import (
 // deterministic), the journal gives what the API said. A valid row with no
 // journal line from this run was never attempted. Counts and the most
 // frequent problems go into sum.
-func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *JournalState, since time.Time, sum *Summary) ([]string, error) {
+func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *ledger.State, since time.Time, sum *Summary) ([]string, error) {
 	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
 	keep := inputColumns(src.Header())
-	results, err := CreateResultFile(paths.Results, WriterOptions{
+	results, err := report.CreateResultFile(paths.Results, report.WriterOptions{
 		Format: src.Format(), Delimiter: src.Delimiter(),
 		Header:  outputHeader(src.Header(), keep, runResultColumns),
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
@@ -29,7 +33,7 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *Jour
 	if err != nil {
 		return nil, err
 	}
-	failed, err := CreateResultFile(paths.Failed, WriterOptions{
+	failed, err := report.CreateResultFile(paths.Failed, report.WriterOptions{
 		Format: src.Format(), Delimiter: src.Delimiter(),
 		Header:  outputHeader(src.Header(), keep, failedColumns),
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Failed rows",
@@ -44,7 +48,7 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *Jour
 		return nil, err
 	}
 
-	sum.Counts = map[Status]int{}
+	sum.Counts = map[row.Status]int{}
 	problems := newTally()
 	chk := newChecker(binding)
 	rows := 0
@@ -62,21 +66,21 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *Jour
 		rows++
 		v := chk.check(rec)
 		o := rowOutcome(rec.Row, v, state, since)
-		if v.Status == StatusInvalid || v.Status == StatusDuplicate {
+		if v.Status == row.StatusInvalid || v.Status == row.StatusDuplicate {
 			o.Error = v.message(cellNamer(src, rec.Row))
 			countProblems(problems, rec.Row, v)
-		} else if o.Status != StatusCreated && o.Status != StatusSkipped && o.Status != StatusNotAttempted {
+		} else if o.Status != row.StatusCreated && o.Status != row.StatusSkipped && o.Status != row.StatusNotAttempted {
 			problems.add(apiErrorKey(o), rec.Row, o.Error)
 		}
 		sum.Counts[o.Status]++
-		row := strconv.Itoa(rec.Row)
-		if err := results.Write(outputRow(rec.Values, keep, row, string(o.Status),
+		rowNum := strconv.Itoa(rec.Row)
+		if err := results.Write(outputRow(rec.Values, keep, rowNum, string(o.Status),
 			idCell(o.CustomerID), idCell(o.CompanyID), idCell(int64(o.HTTPStatus)),
 			o.ErrorCode, o.Error, idCell(int64(o.Attempts)))); err != nil {
 			return abort(err)
 		}
-		if o.Status != StatusCreated && o.Status != StatusSkipped {
-			if err := failed.Write(outputRow(rec.Values, keep, row, string(o.Status), o.Error)); err != nil {
+		if o.Status != row.StatusCreated && o.Status != row.StatusSkipped {
+			if err := failed.Write(outputRow(rec.Values, keep, rowNum, string(o.Status), o.Error)); err != nil {
 				return abort(err)
 			}
 		}
@@ -93,30 +97,30 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *Jour
 	return []string{paths.Results, paths.Failed}, nil
 }
 
-// rowOutcome decides a row's final status from its local verdict and the
+// rowOutcome decides a rowNum's final status from its local verdict and the
 // journal. A journal line from an earlier run counts only when it says the
 // customer exists (created or skipped); any other earlier outcome was retried
-// by this run or, if this run stopped first, the row is not_attempted now.
-func rowOutcome(row int, v verdict, state *JournalState, since time.Time) Outcome {
+// by this run or, if this run stopped first, the rowNum is not_attempted now.
+func rowOutcome(rowNum int, v verdict, state *ledger.State, since time.Time) row.Outcome {
 	c := v.Customer
-	o := Outcome{Row: row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber, Status: v.Status}
-	if v.Status != StatusValid {
+	o := row.Outcome{Row: rowNum, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber, Status: v.Status}
+	if v.Status != row.StatusValid {
 		return o
 	}
-	if e, ok := state.LastByRow(row); ok && e.ExtCustomerID == c.ExtCustomerID &&
-		(e.Status == StatusCreated || e.Status == StatusSkipped || !e.At.Before(since)) {
+	if e, ok := state.LastByRow(rowNum); ok && e.ExtCustomerID == c.ExtCustomerID &&
+		(e.Status == row.StatusCreated || e.Status == row.StatusSkipped || !e.At.Before(since)) {
 		return e.Outcome()
 	}
 	if e, ok := state.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
-		o.Status, o.CustomerID, o.CompanyID = StatusSkipped, e.CustomerID, e.CompanyID
+		o.Status, o.CustomerID, o.CompanyID = row.StatusSkipped, e.CustomerID, e.CompanyID
 		return o
 	}
-	o.Status, o.Error = StatusNotAttempted, msgNotAttempted+" Run the same command again to send it."
+	o.Status, o.Error = row.StatusNotAttempted, send.MsgNotAttempted+" Run the same command again to send it."
 	return o
 }
 
 // apiErrorKey groups API failures for the summary: "409 CUSTOMER_EXT_ID_EXISTS".
-func apiErrorKey(o Outcome) string {
+func apiErrorKey(o row.Outcome) string {
 	key := string(o.Status)
 	if o.HTTPStatus != 0 {
 		key = fmt.Sprintf("%s (HTTP %d", key, o.HTTPStatus)

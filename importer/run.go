@@ -8,6 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"owr-import/importer/ledger"
+	"owr-import/importer/owrapi"
+	"owr-import/importer/row"
+	"owr-import/importer/send"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -21,8 +25,8 @@ type RunOptions struct {
 	Mapping    *mapping.Mapping
 	Sheet      string // overrides the mapping's source.sheet
 	OutDir     string // "" = next to the input
-	Client     *Client
-	Submit     SubmitOptions
+	Client     *owrapi.Client
+	Submit     send.SubmitOptions
 	MaxInvalid Threshold
 	DryRun     bool
 	Restart    bool
@@ -44,13 +48,13 @@ var ErrTooManyInvalid = errors.New("too many invalid rows")
 // the journal shows as created, then the results and failed-rows files,
 // rendered from the input and the journal. The files are written whenever the
 // send pass started, also when it was aborted; the returned error then is the
-// *AbortError and the summary is still returned.
+// *send.AbortError and the summary is still returned.
 func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	start := time.Now()
 	pass, err := checkAll(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, &AbortError{Reason: AbortInterrupted,
+			return nil, &send.AbortError{Reason: send.AbortInterrupted,
 				Message: "interrupted while checking the rows: nothing was sent and no file was written. Run the same command again"}
 		}
 		return nil, err
@@ -64,7 +68,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	// A failed-rows file fed back holds mostly rows that were invalid last
 	// time: the guard against a wrong mapping would only get in the way.
 	if !pass.fedBack && opts.MaxInvalid.Exceeded(pass.invalid, pass.rows) {
-		files, err := render(ctx, opts, paths, emptyJournal(), time.Time{}, sum)
+		files, err := render(ctx, opts, paths, ledger.Empty(), time.Time{}, sum)
 		if err != nil {
 			return nil, err
 		}
@@ -77,13 +81,13 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if err := checkWritable(paths.Results, paths.Failed); err != nil {
 		return nil, err
 	}
-	release, err := lockJob(paths.Journal)
+	release, err := ledger.Lock(paths.Journal)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	if opts.Restart {
-		if _, err := MoveAside(paths.Journal); err != nil {
+		if _, err := ledger.MoveAside(paths.Journal); err != nil {
 			return nil, err
 		}
 	}
@@ -92,12 +96,12 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 			return nil, err
 		}
 	}
-	earlier, err := ReadJournal(paths.Journal)
+	earlier, err := ledger.Read(paths.Journal)
 	if err != nil {
 		return nil, err
 	}
 	sum.Notes = append(sum.Notes, earlier.Notes...)
-	journal, err := OpenJournal(paths.Journal)
+	journal, err := ledger.Open(paths.Journal)
 	if err != nil {
 		return nil, err
 	}
@@ -105,18 +109,18 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	prog := newProgress(opts.Progress, pass.valid)
 	subOpts := opts.Submit
 	userHook := subOpts.OnOutcome
-	subOpts.OnOutcome = func(o Outcome) {
+	subOpts.OnOutcome = func(o row.Outcome) {
 		prog.outcome(o)
 		if userHook != nil {
 			userHook(o)
 		}
 	}
-	stats, sendErr := send(ctx, opts, earlier, journal, subOpts, prog.outcome)
+	stats, sendErr := sendRows(ctx, opts, earlier, journal, subOpts, prog.outcome)
 	prog.close()
 	if err := journal.Close(); err != nil && sendErr == nil {
 		sendErr = err
 	}
-	var abort *AbortError
+	var abort *send.AbortError
 	if sendErr != nil && !errors.As(sendErr, &abort) {
 		// Rows may have been sent already: this is a stopped run (exit 3),
 		// not an input error, and the files are still written if they can be.
@@ -127,7 +131,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		sum.Aborted = abort.Error()
 	}
 
-	final, err := ReadJournal(paths.Journal)
+	final, err := ledger.Read(paths.Journal)
 	if err != nil {
 		return nil, afterSending(err)
 	}
@@ -145,19 +149,19 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	return sum, sendErr
 }
 
-// send streams the valid rows to Submit. Rows the journal shows as created are
+// sendRows streams the valid rows to Submit. Rows the journal shows as created are
 // journaled as skipped and never resent; rows an earlier run started but never
 // finished are flagged so a 409 on them means "in doubt", not "conflict".
-func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journal, sub SubmitOptions, onSkip func(Outcome)) (SubmitStats, error) {
+func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *ledger.Journal, sub send.SubmitOptions, onSkip func(row.Outcome)) (send.SubmitStats, error) {
 	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
 	if err != nil {
-		return SubmitStats{}, err
+		return send.SubmitStats{}, err
 	}
 	defer src.Close()
 
 	sendCtx, stopProducing := context.WithCancel(ctx)
 	defer stopProducing()
-	jobs := make(chan Job, 2*max(1, sub.Workers))
+	jobs := make(chan send.Job, 2*max(1, sub.Workers))
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
@@ -172,7 +176,7 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 				return err
 			}
 			v := chk.check(rec)
-			if v.Status != StatusValid {
+			if v.Status != row.StatusValid {
 				continue
 			}
 			c := v.Customer
@@ -188,11 +192,11 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 				customerID, companyID, exists = was.customerID, was.companyID, true
 			}
 			if exists {
-				skipped := Outcome{
+				skipped := row.Outcome{
 					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-					Status: StatusSkipped, CustomerID: customerID, CompanyID: companyID,
+					Status: row.StatusSkipped, CustomerID: customerID, CompanyID: companyID,
 				}
-				if err := j.Finish(skipped); err != nil {
+				if err := j.End(skipped, nil, nil); err != nil {
 					return err
 				}
 				onSkip(skipped)
@@ -202,8 +206,8 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 			if err != nil {
 				return err
 			}
-			job := Job{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-				Body: body, Resent: earlier.Started(c.ExtCustomerID) || was.mayExist()}
+			job := send.Job{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
+				Body: body, MayExist: earlier.MayExist(c.ExtCustomerID) || was.mayExist()}
 			select {
 			case jobs <- job:
 			case <-sendCtx.Done():
@@ -211,7 +215,7 @@ func send(ctx context.Context, opts RunOptions, earlier *JournalState, j *Journa
 			}
 		}
 	})
-	stats, err := Submit(ctx, opts.Client, j, jobs, sub)
+	stats, err := send.Submit(ctx, opts.Client, j, jobs, sub)
 	stopProducing()
 	// Drain what the producer may still be offering so it can exit.
 	go func() {
@@ -239,16 +243,16 @@ func dryRun(ctx context.Context, opts RunOptions, pass *checkPass, sum *Summary,
 		fmt.Fprintf(out, "Warning: %d of %d rows are invalid, more than --max-invalid %s allows: a real run would stop before sending anything. Check the mapping with `owr-import validate`.\n",
 			pass.invalid, pass.rows, opts.MaxInvalid)
 	}
-	sum.Counts = map[Status]int{StatusValid: pass.valid, StatusInvalid: pass.invalid, StatusDuplicate: pass.duplicate}
+	sum.Counts = map[row.Status]int{row.StatusValid: pass.valid, row.StatusInvalid: pass.invalid, row.StatusDuplicate: pass.duplicate}
 	sum.Problems = pass.problems.top(10)
 	sum.Elapsed = Duration(time.Since(start))
 	return sum, ctx.Err()
 }
 
 // afterSending turns an error met once rows may have been sent into an
-// *AbortError: exit 3 and the advice to rerun, never "nothing was sent".
+// *send.AbortError: exit 3 and the advice to rerun, never "nothing was sent".
 func afterSending(err error) error {
-	return &AbortError{Reason: AbortFailed, Message: fmt.Sprintf(
+	return &send.AbortError{Reason: send.AbortFailed, Message: fmt.Sprintf(
 		"the run stopped: %v. Rows already sent are in the journal; fix this and run the same command again", err)}
 }
 
@@ -257,18 +261,18 @@ func afterSending(err error) error {
 func checkWritable(paths ...string) error {
 	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return &InputError{Path: p, Message: "a folder has the name this output file needs", Hint: "rename that folder, or pass another --out-dir"}
+			return &row.InputError{Path: p, Message: "a folder has the name this output file needs", Hint: "rename that folder, or pass another --out-dir"}
 		}
 		f, err := os.OpenFile(p+".check", os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
 		if err != nil {
-			return &InputError{Path: p, Message: "this output file cannot be written here: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
+			return &row.InputError{Path: p, Message: "this output file cannot be written here: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
 		}
 		f.Close()
 		os.Remove(p + ".check")
 		if f, err := os.OpenFile(p, os.O_WRONLY, 0); err == nil {
 			f.Close()
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return &InputError{Path: p, Message: "this output file cannot be replaced: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
+			return &row.InputError{Path: p, Message: "this output file cannot be replaced: " + err.Error(), Hint: "close it if it is open in Excel, or pass another --out-dir"}
 		}
 	}
 	return nil

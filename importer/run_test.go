@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"owr-import/importer/owrapi"
+	"owr-import/importer/row"
+	"owr-import/importer/send"
+	"owr-import/internal/sandboxtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +23,7 @@ import (
 // needs to run again: the sandbox, the folder and the options used.
 func firstRun(t *testing.T) (*sandbox.Server, string, RunOptions) {
 	t.Helper()
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", testCSV)
 	opts := testRunOptions(t, in, testClient(t, srv, ""))
@@ -29,23 +33,23 @@ func firstRun(t *testing.T) (*sandbox.Server, string, RunOptions) {
 	return srv, dir, opts
 }
 
-func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *Client {
+func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *owrapi.Client {
 	t.Helper()
 	if apiKey == "" {
 		apiKey = srv.APIKey
 	}
-	c, err := NewClient(ClientConfig{BaseURL: srv.URL, APIKey: apiKey, CustomerKey: srv.CustomerKey, Timeout: 2 * time.Second})
+	c, err := owrapi.NewClient(owrapi.ClientConfig{BaseURL: srv.URL, APIKey: apiKey, CustomerKey: srv.CustomerKey, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func testRunOptions(t *testing.T, in string, c *Client) RunOptions {
+func testRunOptions(t *testing.T, in string, c *owrapi.Client) RunOptions {
 	return RunOptions{
 		Input: in, Mapping: testMapping(t), Client: c,
 		MaxInvalid: Threshold{Percent: 100, IsPercent: true},
-		Submit: SubmitOptions{Workers: 4, Rate: 0, Burst: 1, Retries: 3, MaxOutage: time.Minute,
+		Submit: send.SubmitOptions{Workers: 4, Rate: 0, Burst: 1, Retries: 3, MaxOutage: time.Minute,
 			Grace: time.Second, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond},
 	}
 }
@@ -79,7 +83,7 @@ func column(t *testing.T, rows [][]string, name string) int {
 }
 
 func TestRunStatusesAndResults(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	c := testClient(t, srv, "")
 	// 1002 already exists on the server: a 409 conflict.
 	if _, err := c.Create(context.Background(), []byte(`{"extCustomerId":1002,"extCustomerNumber":"K-2","name":"Er al","enterpriseNumber":"BE0417497106","address":{"city":"Gent"}}`)); err != nil {
@@ -91,7 +95,7 @@ func TestRunStatusesAndResults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	want := map[Status]int{StatusCreated: 1, StatusConflict: 1, StatusInvalid: 2, StatusDuplicate: 1}
+	want := map[row.Status]int{row.StatusCreated: 1, row.StatusConflict: 1, row.StatusInvalid: 2, row.StatusDuplicate: 1}
 	for st, n := range want {
 		if sum.Counts[st] != n {
 			t.Errorf("count %s = %d, want %d (all %v)", st, sum.Counts[st], n, sum.Counts)
@@ -140,7 +144,7 @@ func TestRunResumeSkipsCreatedRows(t *testing.T) {
 	if sent := len(srv.Requests()) - before; sent != 0 {
 		t.Errorf("second run sent %d requests, want 0", sent)
 	}
-	if sum.Counts[StatusSkipped] != 2 || sum.Counts[StatusCreated] != 0 {
+	if sum.Counts[row.StatusSkipped] != 2 || sum.Counts[row.StatusCreated] != 0 {
 		t.Errorf("second run counts %v, want 2 skipped", sum.Counts)
 	}
 	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
@@ -155,7 +159,7 @@ func TestRunResumeSkipsCreatedRows(t *testing.T) {
 	}
 	// Both rows are sent again and refused; row 2's owr_status says an
 	// earlier run failed on it, so its 409 reads as in_doubt.
-	if sum.Counts[StatusConflict] != 1 || sum.Counts[StatusInDoubt] != 1 {
+	if sum.Counts[row.StatusConflict] != 1 || sum.Counts[row.StatusInDoubt] != 1 {
 		t.Errorf("--restart counts %v, want the 2 rows sent again: 1 conflict, 1 in_doubt", sum.Counts)
 	}
 	aside, _ := filepath.Glob(filepath.Join(dir, "klanten.journal.*.csv"))
@@ -165,7 +169,7 @@ func TestRunResumeSkipsCreatedRows(t *testing.T) {
 }
 
 func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n")
@@ -175,14 +179,14 @@ func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
 	in := writeFile(t, dir, "klanten.csv", b.String())
 	opts := testRunOptions(t, in, testClient(t, srv, "wrong-key"))
 	sum, err := Run(context.Background(), opts)
-	var abort *AbortError
+	var abort *send.AbortError
 	if !errors.As(err, &abort) {
 		t.Fatalf("Run error = %v, want an AbortError", err)
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("the sandbox saw %d requests, want 1", n)
 	}
-	if sum == nil || sum.Counts[StatusNotAttempted] < 99 || sum.Aborted == "" {
+	if sum == nil || sum.Counts[row.StatusNotAttempted] < 99 || sum.Aborted == "" {
 		t.Fatalf("summary %+v", sum)
 	}
 	if strings.Contains(sum.Aborted, "wrong-key") || strings.Contains(err.Error(), "wrong-key") {
@@ -194,7 +198,7 @@ func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
 }
 
 func TestRunMaxInvalidSendsNothing(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	dir := t.TempDir()
 	// The same rows without the owr_status column: a client's export, not a
 	// failed-rows file fed back (for which the guard is off).
@@ -240,7 +244,7 @@ func TestRunFailedFileFedBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[StatusCreated] != 1 {
+	if sum.Counts[row.StatusCreated] != 1 {
 		t.Errorf("rerun of the failed rows: %v, want the fixed row created", sum.Counts)
 	}
 	res := readCSVFile(t, filepath.Join(dir, "klanten.failed.results.csv"))
@@ -250,7 +254,7 @@ func TestRunFailedFileFedBack(t *testing.T) {
 }
 
 func TestRunDryRunSendsNothing(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", testCSV)
 	opts := testRunOptions(t, in, nil)
@@ -277,7 +281,7 @@ var _ = io.EOF
 // Another client's export with the same file name and the same ids, written
 // to the same output folder, must not be taken as already imported.
 func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	out := t.TempDir()
 	clientA := writeFile(t, t.TempDir(), "export.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n1;A-1;Alfa;BE0417497106;Markt 1;9000;Gent\n")
 	clientB := writeFile(t, t.TempDir(), "export.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n1;B-1;Beta;BE0417497106;Markt 2;9000;Gent\n")
@@ -292,7 +296,7 @@ func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[StatusSkipped] != 0 || len(srv.Requests()) == before {
+	if sum.Counts[row.StatusSkipped] != 0 || len(srv.Requests()) == before {
 		t.Errorf("client B's row was skipped as if imported: %v", sum.Counts)
 	}
 }
@@ -305,7 +309,7 @@ func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[StatusSkipped] != 2 || sum.Counts[StatusCreated] != 0 {
+	if sum.Counts[row.StatusSkipped] != 2 || sum.Counts[row.StatusCreated] != 0 {
 		t.Errorf("results file fed back: %v, want the 2 created rows skipped", sum.Counts)
 	}
 	if sent := len(srv.Requests()) - before; sent != 0 {
@@ -318,7 +322,7 @@ func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
 }
 
 func TestRunFailedFileInDoubtStaysInDoubt(t *testing.T) {
-	srv := startSandbox(t, sandbox.Faults{})
+	srv := sandboxtest.Start(t, sandbox.Faults{})
 	c := testClient(t, srv, "")
 	// The earlier run's unanswered attempt did create it.
 	if _, err := c.Create(context.Background(), []byte(`{"extCustomerId":1001,"extCustomerNumber":"K-1","name":"Bakkerij","enterpriseNumber":"BE0417497106","address":{"city":"Gent"}}`)); err != nil {
@@ -331,7 +335,7 @@ func TestRunFailedFileInDoubtStaysInDoubt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[StatusInDoubt] != 1 {
+	if sum.Counts[row.StatusInDoubt] != 1 {
 		t.Errorf("an in_doubt row fed back and answered 409: %v, want in_doubt", sum.Counts)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"owr-import/importer/report"
+	"owr-import/importer/row"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,12 +15,12 @@ import (
 // what --summary-json writes for scripts. It holds counts and a few examples,
 // never row data or keys.
 type Summary struct {
-	Command   string         `json:"command"`
-	Input     string         `json:"input"`
-	Sheet     string         `json:"sheet,omitempty"`
-	HeaderRow int            `json:"headerRow"`
-	Rows      int            `json:"rows"`
-	Counts    map[Status]int `json:"counts"`
+	Command   string             `json:"command"`
+	Input     string             `json:"input"`
+	Sheet     string             `json:"sheet,omitempty"`
+	HeaderRow int                `json:"headerRow"`
+	Rows      int                `json:"rows"`
+	Counts    map[row.Status]int `json:"counts"`
 	// Notes are remarks about the file itself (unnamed or look-alike columns).
 	Notes []string `json:"notes,omitempty"`
 	// Problems groups local problems (validate) or API errors (run) by kind.
@@ -41,9 +43,9 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 }
 
 // statusOrder is the order statuses are listed in, most wanted first.
-var statusOrder = []Status{
-	StatusValid, StatusCreated, StatusSkipped, StatusInvalid, StatusDuplicate,
-	StatusRejected, StatusConflict, StatusInDoubt, StatusFailed, StatusNotAttempted,
+var statusOrder = []row.Status{
+	row.StatusValid, row.StatusCreated, row.StatusSkipped, row.StatusInvalid, row.StatusDuplicate,
+	row.StatusRejected, row.StatusConflict, row.StatusInDoubt, row.StatusFailed, row.StatusNotAttempted,
 }
 
 // WriteText prints the summary for a person.
@@ -101,7 +103,7 @@ func (s *Summary) WriteJSONFile(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(path, append(data, '\n')); err != nil {
+	if err := report.WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing the summary %s: %w", path, err)
 	}
 	return nil

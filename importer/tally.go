@@ -21,7 +21,7 @@ const tallyExampleRows = 5
 
 func newTally() *tally { return &tally{byKey: map[string]*TallyEntry{}} }
 
-func (t *tally) add(key string, row int, example string) {
+func (t *tally) add(key string, rowNum int, example string) {
 	e := t.byKey[key]
 	if e == nil {
 		e = &TallyEntry{Key: key, Example: example}
@@ -29,7 +29,7 @@ func (t *tally) add(key string, row int, example string) {
 	}
 	e.Count++
 	if len(e.Rows) < tallyExampleRows {
-		e.Rows = append(e.Rows, row)
+		e.Rows = append(e.Rows, rowNum)
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"owr-import/importer/report"
+	"owr-import/importer/row"
+	"owr-import/importer/source"
 	"runtime"
 	"strconv"
 	"time"
@@ -56,7 +59,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	}
 	keep := inputColumns(src.Header())
 	header := outputHeader(src.Header(), keep, validateResultColumns)
-	w, err := CreateResultFile(paths.Results, WriterOptions{
+	w, err := report.CreateResultFile(paths.Results, report.WriterOptions{
 		Format: src.Format(), Delimiter: src.Delimiter(), Header: header,
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
 		Report: true,
@@ -66,12 +69,12 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	}
 	sum := &Summary{
 		Command: "validate", Input: opts.Input, Sheet: src.Sheet(), HeaderRow: src.HeaderRow(),
-		Counts: map[Status]int{},
+		Counts: map[row.Status]int{},
 	}
 	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding), problems: newTally()}
-	vp.enc, _ = w.(rowEncoder)
+	vp.enc, _ = w.(report.RowEncoder)
 	if vp.enc != nil {
-		vp.validLast = vp.enc.appendLast(nil, []string{string(StatusValid), ""})
+		vp.validLast = vp.enc.AppendLast(nil, []string{string(row.StatusValid), ""})
 	}
 
 	// Sizing the duplicate index for a large file takes a moment; it is
@@ -134,7 +137,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	}
 	sum.Rows = vp.rows
 	sum.Notes = inputNotes(src)
-	for i, st := range []Status{StatusValid, StatusInvalid, StatusDuplicate} {
+	for i, st := range []row.Status{row.StatusValid, row.StatusInvalid, row.StatusDuplicate} {
 		if vp.counts[i] > 0 {
 			sum.Counts[st] = vp.counts[i]
 		}
@@ -152,11 +155,11 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 // mapping workers only read the first group of fields; the second belongs
 // to the sequential stage.
 type validatePass struct {
-	src  Source       // workers only call Cell, through cellNamer
-	keep []int        // the input columns copied to the results
-	w    ResultWriter // the results file
-	enc  rowEncoder   // w, when its rows can be encoded ahead (CSV)
-	// validLast is what enc.appendLast gives for a valid row without a
+	src  source.Source       // workers only call Cell, through cellNamer
+	keep []int               // the input columns copied to the results
+	w    report.ResultWriter // the results file
+	enc  report.RowEncoder   // w, when its rows can be encoded ahead (CSV)
+	// validLast is what enc.AppendLast gives for a valid row without a
 	// problem, the common case, encoded once for all of them.
 	validLast []byte
 	chk       *checker // workers use chk.dups.keysOf only
@@ -171,10 +174,10 @@ type validatePass struct {
 // reader fills recs; a mapping worker fills rows (and enc) and closes done;
 // the sequential stage waits for done, then settles and writes the batch.
 type validateBatch struct {
-	recs []Record
-	vals []string // with a valuesUser: the memory of recs' Values, reused
+	recs []row.Record
+	vals []string // with a source.ValuesReuser: the memory of recs' Values, reused
 	rows []mappedRow
-	enc  []byte // with a rowEncoder: every row, encoded as not a duplicate
+	enc  []byte // with a report.RowEncoder: every row, encoded as not a duplicate
 	done chan struct{}
 }
 
@@ -185,7 +188,7 @@ type mappedRow struct {
 	keys     dupKeys
 	list     []mapping.Problem
 	problems string // verdict.problemText
-	lastAt   int    // with a rowEncoder: where the status cell starts in enc
+	lastAt   int    // with a report.RowEncoder: where the status cell starts in enc
 	end      int    // and where the row ends
 	invalid  bool   // the verdict before the duplicate check
 }
@@ -198,22 +201,22 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 	for _, rec := range b.recs {
 		c, list := mapper.Apply(rec.Values)
 		r := mappedRow{keys: vp.chk.dups.keysOf(&c)}
-		status := StatusValid
+		status := row.StatusValid
 		if len(list) > 0 {
 			status = mappedStatus(list)
 			v := verdict{Status: status, Problems: list}
-			r.list, r.invalid = list, status == StatusInvalid
+			r.list, r.invalid = list, status == row.StatusInvalid
 			r.problems = v.problemText(cellNamer(vp.src, rec.Row))
 		}
 		if vp.enc != nil {
-			b.enc = vp.enc.appendCells(b.enc, rec.Values, vp.keep)
-			b.enc = vp.enc.appendRowNumber(b.enc, rec.Row)
+			b.enc = vp.enc.AppendCells(b.enc, rec.Values, vp.keep)
+			b.enc = vp.enc.AppendRowNumber(b.enc, rec.Row)
 			r.lastAt = len(b.enc)
-			if status == StatusValid && r.problems == "" {
+			if status == row.StatusValid && r.problems == "" {
 				b.enc = append(b.enc, vp.validLast...) // the common case
 			} else {
 				last[0], last[1] = string(status), r.problems
-				b.enc = vp.enc.appendLast(b.enc, last[:])
+				b.enc = vp.enc.AppendLast(b.enc, last[:])
 			}
 			r.end = len(b.enc)
 		}
@@ -226,7 +229,7 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 func (vp *validatePass) settleBatch(b *validateBatch) error {
 	vp.chk.dups.adopt() // the reserved tables, once ready
 	vp.chk.touchAll(b.rows)
-	written := 0 // with a rowEncoder: b.enc up to here is written
+	written := 0 // with a report.RowEncoder: b.enc up to here is written
 	var last [2]string
 	for i := range b.rows {
 		r, rec := &b.rows[i], b.recs[i]
@@ -236,18 +239,18 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 			vp.counts[0]++ // valid without a problem: the common case
 			continue
 		}
-		v := verdict{Status: StatusValid, Problems: r.list, DupOf: dupOf, DupField: dupField}
+		v := verdict{Status: row.StatusValid, Problems: r.list, DupOf: dupOf, DupField: dupField}
 		switch {
 		case r.invalid:
-			v.Status = StatusInvalid
+			v.Status = row.StatusInvalid
 			vp.counts[1]++
 		case dupOf != 0:
-			v.Status = StatusDuplicate
+			v.Status = row.StatusDuplicate
 			vp.counts[2]++
 		default:
 			vp.counts[0]++
 		}
-		if v.Status != StatusValid || len(v.Problems) > 0 {
+		if v.Status != row.StatusValid || len(v.Problems) > 0 {
 			countProblems(vp.problems, rec.Row, v)
 		}
 		msg := v.withDuplicate(r.problems)
@@ -261,51 +264,40 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 			if err := vp.w.Write(vp.out); err != nil {
 				return err
 			}
-		case v.Status == StatusDuplicate:
+		case v.Status == row.StatusDuplicate:
 			// The worker encoded the row as valid: write what comes
 			// before its status, then the status and message again.
-			if err := vp.enc.writeEncoded(b.enc[written:r.lastAt]); err != nil {
+			if err := vp.enc.WriteEncoded(b.enc[written:r.lastAt]); err != nil {
 				return err
 			}
 			last[0], last[1] = string(v.Status), msg
-			if err := vp.enc.writeEncoded(vp.enc.appendLast(nil, last[:])); err != nil {
+			if err := vp.enc.WriteEncoded(vp.enc.AppendLast(nil, last[:])); err != nil {
 				return err
 			}
 			written = r.end
 		}
 	}
 	if vp.enc != nil {
-		return vp.enc.writeEncoded(b.enc[written:])
+		return vp.enc.WriteEncoded(b.enc[written:])
 	}
 	return nil
 }
 
 // rowsHint is the source's estimate of its number of rows, or 0.
-func rowsHint(src Source) int {
-	if c, ok := src.(cappedSource); ok {
-		src = c.Source
-	}
-	if h, ok := src.(interface{ rowsHint() int }); ok {
-		return h.rowsHint()
+func rowsHint(src source.Source) int {
+	if h, ok := src.(source.RowsHinter); ok {
+		return h.RowsHint()
 	}
 	return 0
 }
-
-// valuesUser is a source that can take the memory of the next rows' Values
-// from its caller (see table.useValues).
-type valuesUser interface{ useValues(buf []string) }
 
 // readValidateBatches streams the source in batches, each sent first to
 // ordered and then to work, reusing the batches the sequential stage has
 // put back on free, and with them the memory of their rows' Values. Reading
 // has a goroutine of its own: it is the one stage that cannot be split, so
 // it must not wait for mapping.
-func readValidateBatches(ctx context.Context, src Source, free <-chan *validateBatch, ordered, work chan<- *validateBatch) error {
-	inner := src
-	if c, ok := inner.(cappedSource); ok {
-		inner = c.Source
-	}
-	vu, _ := inner.(valuesUser)
+func readValidateBatches(ctx context.Context, src source.Source, free <-chan *validateBatch, ordered, work chan<- *validateBatch) error {
+	vu, _ := src.(source.ValuesReuser)
 	width := len(src.Header())
 	var b *validateBatch
 	send := func() error {
@@ -325,7 +317,7 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 			case b = <-free:
 				b.recs = b.recs[:0]
 			default:
-				b = &validateBatch{recs: make([]Record, 0, batchSize), rows: make([]mappedRow, 0, batchSize)}
+				b = &validateBatch{recs: make([]row.Record, 0, batchSize), rows: make([]mappedRow, 0, batchSize)}
 			}
 			b.done = make(chan struct{})
 			if vu != nil && width > 0 {
@@ -335,7 +327,7 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 				if b.vals == nil {
 					b.vals = make([]string, batchSize*width)
 				}
-				vu.useValues(b.vals)
+				vu.ReuseValues(b.vals)
 			}
 		}
 		rec, err := src.Next()
@@ -359,9 +351,9 @@ func readValidateBatches(ctx context.Context, src Source, free <-chan *validateB
 }
 
 // countProblems adds a row's problems to the summary tally, grouped by kind.
-func countProblems(t *tally, row int, v verdict) {
-	if v.Status == StatusDuplicate {
-		t.add("duplicate "+v.DupField, row, v.message(nil))
+func countProblems(t *tally, rowNum int, v verdict) {
+	if v.Status == row.StatusDuplicate {
+		t.add("duplicate "+v.DupField, rowNum, v.message(nil))
 	}
 	for _, p := range v.Problems {
 		key := p.Kind
@@ -371,7 +363,7 @@ func countProblems(t *tally, row int, v verdict) {
 		if p.Warning {
 			key = "warning " + key
 		}
-		t.add(key, row, problemPlace(p, nil)+p.Message)
+		t.add(key, rowNum, problemPlace(p, nil)+p.Message)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"owr-import/importer/report"
+	"owr-import/importer/row"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -50,8 +52,8 @@ func writePipelineCSV(t *testing.T, path string, rows int) {
 }
 
 // referenceValidate renders the results file the simple way: one row after
-// the other through checker.check and ResultWriter.Write.
-func referenceValidate(t *testing.T, in, out string) map[Status]int {
+// the other through checker.check and report.ResultWriter.Write.
+func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 	t.Helper()
 	src, binding, err := openMapped(in, testMapping(t), "")
 	if err != nil {
@@ -59,14 +61,14 @@ func referenceValidate(t *testing.T, in, out string) map[Status]int {
 	}
 	defer src.Close()
 	keep := inputColumns(src.Header())
-	w, err := CreateResultFile(out, WriterOptions{
-		Format: FormatCSV, Delimiter: src.Delimiter(), Header: outputHeader(src.Header(), keep, validateResultColumns),
+	w, err := report.CreateResultFile(out, report.WriterOptions{
+		Format: row.FormatCSV, Delimiter: src.Delimiter(), Header: outputHeader(src.Header(), keep, validateResultColumns),
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := map[Status]int{}
+	counts := map[row.Status]int{}
 	chk := newChecker(binding)
 	for {
 		rec, err := src.Next()
@@ -132,7 +134,7 @@ func TestValidatePipelineMatchesReference(t *testing.T) {
 					t.Errorf("Counts[%s] = %d, want %d (all: %v)", st, sum.Counts[st], n, sum.Counts)
 				}
 			}
-			if rows > batchSize && (wantCounts[StatusDuplicate] == 0 || wantCounts[StatusInvalid] == 0) {
+			if rows > batchSize && (wantCounts[row.StatusDuplicate] == 0 || wantCounts[row.StatusInvalid] == 0) {
 				t.Errorf("the test file should hold duplicates and invalid rows: %v", wantCounts)
 			}
 		})
@@ -157,55 +159,6 @@ func TestValidateCancelled(t *testing.T) {
 	for _, e := range entries {
 		if e.Name() != "klanten.csv" {
 			t.Errorf("left behind: %s", e.Name())
-		}
-	}
-}
-
-// TestCSVAppendCells checks the whole-row fast path of appendCells against
-// encoding every value on its own, for values that need quotes, the
-// formula guard, both or neither, with ASCII and non-ASCII delimiters.
-func TestCSVAppendCells(t *testing.T) {
-	values := []string{"", "plain", "a;b", "a,b", `say "hi"`, "two\nlines", "cr\rhere", "=1+1", "+32 9", "-12", "-", "'=x", "@home", "\tTab", "café", "a¦b", "12345678901234567890;x", "0123456789abcdef"}
-	for _, delim := range []rune{';', ',', '\t', '¦'} {
-		c, err := newCSVResultWriter(&atomicFile{}, WriterOptions{Delimiter: delim})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range values {
-			for j := range values {
-				row := []string{values[i], values[j], values[(i+j)%len(values)]}
-				cols := []int{0, 1, 2}
-				var want []byte
-				for _, v := range row {
-					want = c.appendField(want, v)
-					want = append(want, string(delim)...)
-				}
-				if got := c.appendCells(nil, row, cols); !bytes.Equal(got, want) {
-					t.Errorf("delimiter %q, row %q:\n got %q\nwant %q", delim, row, got, want)
-				}
-			}
-		}
-	}
-}
-
-// TestCSVNeedsQuotes checks the eight-bytes-at-a-time scan against a plain
-// loop, with the special byte at every position of a long value.
-func TestCSVNeedsQuotes(t *testing.T) {
-	for _, delim := range []rune{';', '|', '¦'} {
-		w, err := newCSVResultWriter(&atomicFile{}, WriterOptions{Delimiter: delim})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, special := range []string{`"`, "\r", "\n", string(delim), "x"} {
-			for n := 0; n <= 20; n++ {
-				for at := 0; at <= n; at++ {
-					v := strings.Repeat("a", at) + special + strings.Repeat("é", (n-at)/2)
-					want := strings.ContainsAny(v, "\"\r\n") || strings.ContainsRune(v, delim)
-					if got := w.needsQuotes(v); got != want {
-						t.Errorf("delimiter %q: needsQuotes(%q) = %v, want %v", delim, v, got, want)
-					}
-				}
-			}
 		}
 	}
 }

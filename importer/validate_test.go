@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"owr-import/importer/row"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,7 +81,7 @@ func TestValidateCSVGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	want := map[Status]int{StatusValid: 2, StatusInvalid: 2, StatusDuplicate: 1}
+	want := map[row.Status]int{row.StatusValid: 2, row.StatusInvalid: 2, row.StatusDuplicate: 1}
 	for st, n := range want {
 		if sum.Counts[st] != n {
 			t.Errorf("count %s = %d, want %d (all: %v)", st, sum.Counts[st], n, sum.Counts)

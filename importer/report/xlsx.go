@@ -1,0 +1,217 @@
+package report
+
+import (
+	"fmt"
+	"owr-import/importer/row"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Colours of the XLSX result files: Excel's own "light red fill with dark
+// red text" for rows that need attention, and a light blue for the columns
+// owr-import added, so the client's columns and ours are told apart at a
+// glance.
+const (
+	xlsxOwrFill      = "DDEBF7"
+	xlsxBadFill      = "FFC7CE"
+	xlsxBadFont      = "9C0006"
+	xlsxDefaultSheet = "Results"
+	xlsxMaxSheetName = 31 // Excel's limit
+)
+
+// xlsxDefaultOK are the statuses that need no attention.
+var xlsxDefaultOK = []string{string(row.StatusCreated), string(row.StatusSkipped), string(row.StatusValid)}
+
+// xlsxResultWriter streams rows into one sheet with excelize's
+// StreamWriter. Every value is written as an inline string, which excelize
+// never turns into a number: a postcode "0612" or a VAT number stays text.
+// The header row is bold and frozen, with an autofilter; owr_* headers are
+// light blue; status cells of rows that need attention are light red.
+type xlsxResultWriter struct {
+	af        *atomicFile
+	f         *excelize.File
+	sw        *excelize.StreamWriter
+	sheet     string
+	row       int
+	width     int
+	statusCol int
+	ok        map[string]bool
+	badStyle  int
+	cells     []any // reused between rows: SetRow does not keep it
+	err       error
+}
+
+func newXLSXResultWriter(af *atomicFile, opts WriterOptions) (*xlsxResultWriter, error) {
+	f := excelize.NewFile()
+	x := &xlsxResultWriter{af: af, f: f, sheet: xlsxSheetName(opts.SheetName), width: len(opts.Header), statusCol: -1}
+	if err := x.start(opts); err != nil {
+		f.Close()
+		return nil, writeError(af.path, err)
+	}
+	return x, nil
+}
+
+// start sets up the sheet, the styles and the header row.
+func (x *xlsxResultWriter) start(opts WriterOptions) error {
+	if err := x.f.SetSheetName(x.f.GetSheetName(0), x.sheet); err != nil {
+		return err
+	}
+	header, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	owrHeader, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{xlsxOwrFill}}})
+	if err != nil {
+		return err
+	}
+	if x.badStyle, err = x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: xlsxBadFont},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{xlsxBadFill}}}); err != nil {
+		return err
+	}
+	if opts.StatusCol >= 0 && opts.StatusCol < len(opts.Header) {
+		x.statusCol = opts.StatusCol
+	}
+	okList := opts.OKStatuses
+	if len(okList) == 0 {
+		okList = xlsxDefaultOK
+	}
+	x.ok = make(map[string]bool, len(okList))
+	for _, s := range okList {
+		x.ok[s] = true
+	}
+
+	if x.sw, err = x.f.NewStreamWriter(x.sheet); err != nil {
+		return err
+	}
+	for i, h := range opts.Header {
+		if err := x.sw.SetColWidth(i+1, i+1, xlsxColumnWidth(h)); err != nil {
+			return err
+		}
+	}
+	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	cells := make([]any, len(opts.Header))
+	for i, h := range opts.Header {
+		style := header
+		if (opts.OwrFrom > 0 && i >= opts.OwrFrom) || row.IsOwrColumn(h) {
+			style = owrHeader
+		}
+		cells[i] = excelize.Cell{StyleID: style, Value: h}
+	}
+	x.row = 1
+	return x.sw.SetRow("A1", cells)
+}
+
+// xlsxColumnWidth sizes a column after its header, within reason; the
+// error message column gets room to be read.
+func xlsxColumnWidth(header string) float64 {
+	if strings.EqualFold(header, "owr_error") {
+		return 60
+	}
+	return float64(min(max(utf8.RuneCountInString(header)+4, 10), 40))
+}
+
+// xlsxSheetName makes name a valid sheet name: no []:*?/\ characters, at
+// most 31 characters, not empty.
+func xlsxSheetName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	name = strings.Trim(name, "'")
+	if utf8.RuneCountInString(name) > xlsxMaxSheetName {
+		name = string([]rune(name)[:xlsxMaxSheetName])
+	}
+	if name == "" {
+		return xlsxDefaultSheet
+	}
+	return name
+}
+
+// Write adds one row. Empty values are left out (an empty cell).
+func (x *xlsxResultWriter) Write(values []string) error {
+	if x.err != nil {
+		return x.err
+	}
+	if x.row >= excelize.TotalRows {
+		x.err = fmt.Errorf("cannot write %s: a sheet holds at most %d rows; use a CSV input to get CSV results", x.af.path, excelize.TotalRows)
+		return x.err
+	}
+	x.row++
+	x.cells = x.cells[:0]
+	for i, v := range values {
+		switch {
+		case i == x.statusCol && v != "" && !x.ok[v]:
+			x.cells = append(x.cells, excelize.Cell{StyleID: x.badStyle, Value: v})
+		case v == "":
+			x.cells = append(x.cells, nil)
+		default:
+			x.cells = append(x.cells, v)
+		}
+	}
+	if err := x.sw.SetRow("A"+strconv.Itoa(x.row), x.cells); err != nil {
+		x.err = writeError(x.af.path, err)
+	}
+	return x.err
+}
+
+// Close adds the autofilter over the written range, writes the workbook
+// into the temporary file and gives it its final name.
+func (x *xlsxResultWriter) Close() error {
+	if x.err != nil {
+		x.Abort()
+		return x.err
+	}
+	if x.af.done {
+		return nil
+	}
+	err := x.finish()
+	if cerr := x.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		x.af.abort()
+		x.err = writeError(x.af.path, err)
+		return x.err
+	}
+	if err := x.af.commit(); err != nil {
+		x.err = err
+		return err
+	}
+	return nil
+}
+
+// finish ends the stream and writes the workbook. The autofilter must be
+// set before Flush: the stream writer writes the sheet's trailing parts,
+// the autofilter among them, when it is flushed.
+func (x *xlsxResultWriter) finish() error {
+	if x.width > 0 {
+		last, err := excelize.CoordinatesToCellName(x.width, x.row)
+		if err != nil {
+			return err
+		}
+		if err := x.f.AutoFilter(x.sheet, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	return x.f.Write(x.af.f)
+}
+
+// Abort drops the temporary file.
+func (x *xlsxResultWriter) Abort() {
+	if !x.af.done {
+		x.f.Close()
+	}
+	x.af.abort()
+}

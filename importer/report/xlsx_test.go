@@ -1,0 +1,135 @@
+package report
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"owr-import/importer/row"
+	"owr-import/importer/source"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// wrDescribeXLSX renders what a consultant sees in a results workbook as
+// text for a golden file: sheets, frozen pane, autofilter, and every cell
+// with its type, bold and fill. The zip bytes themselves are not stable
+// enough to compare.
+func wrDescribeXLSX(t *testing.T, path string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	sheets := f.GetSheetList()
+	fmt.Fprintf(&b, "sheets: %q\n", sheets)
+	sheet := sheets[0]
+	panes, err := f.GetPanes(sheet)
+	must(t, err)
+	fmt.Fprintf(&b, "panes: freeze=%v ySplit=%d topLeft=%s\n", panes.Freeze, panes.YSplit, panes.TopLeftCell)
+	fmt.Fprintf(&b, "autofilter: %s\n", wrAutoFilter(t, path))
+	for _, dn := range f.GetDefinedName() {
+		fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
+	}
+	rows, err := f.Rows(sheet)
+	must(t, err)
+	defer rows.Close()
+	for r := 1; rows.Next(); r++ {
+		cols, err := rows.Columns()
+		must(t, err)
+		for c, v := range cols {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r)
+			if v == "" {
+				fmt.Fprintf(&b, "%s empty\n", ref)
+				continue
+			}
+			typ, err := f.GetCellType(sheet, ref)
+			must(t, err)
+			id, err := f.GetCellStyle(sheet, ref)
+			must(t, err)
+			st, err := f.GetStyle(id)
+			must(t, err)
+			bold := st.Font != nil && st.Font.Bold
+			fmt.Fprintf(&b, "%s %s bold=%v fill=%v %q\n", ref, wrCellTypes[typ], bold, st.Fill.Color, v)
+		}
+	}
+	return b.String()
+}
+
+// wrCellTypes names excelize's cell types for the golden file.
+var wrCellTypes = map[excelize.CellType]string{
+	excelize.CellTypeUnset: "unset", excelize.CellTypeBool: "bool", excelize.CellTypeDate: "date",
+	excelize.CellTypeError: "error", excelize.CellTypeFormula: "formula", excelize.CellTypeInlineString: "inline-string",
+	excelize.CellTypeNumber: "number", excelize.CellTypeSharedString: "shared-string",
+}
+
+// wrAutoFilter reads the autoFilter element of the first sheet's XML.
+func wrAutoFilter(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	must(t, err)
+	defer zr.Close()
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	must(t, err)
+	defer rc.Close()
+	xml, err := io.ReadAll(rc)
+	must(t, err)
+	return regexp.MustCompile(`<autoFilter[^>]*>`).FindString(string(xml))
+}
+
+func TestXLSXResultWriterGolden(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "klanten.results.xlsx")
+	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4,
+		OKStatuses: []string{"created", "skipped"}, SheetName: "Klanten"}, wrRows)
+	got := wrDescribeXLSX(t, path)
+	for _, fact := range []string{
+		`sheets: ["Klanten"]`, "panes: freeze=true ySplit=1 topLeft=A2", `<autoFilter ref="$A$1:$F$5"`,
+		`A1 inline-string bold=true fill=[] "Klant ID"`, `E1 inline-string bold=true fill=[DDEBF7] "owr_status"`,
+		`C2 inline-string bold=false fill=[] "0612"`, `E2 inline-string bold=false fill=[] "created"`,
+		`E3 inline-string bold=false fill=[FFC7CE] "invalid"`, `B3 inline-string bold=false fill=[] "=HYPERLINK(\"http://x\")"`,
+	} {
+		if !strings.Contains(got, fact) {
+			t.Errorf("results workbook lacks %s", fact)
+		}
+	}
+	wrGolden(t, "writer_results.golden.xlsx.txt", []byte(got))
+}
+
+func TestXLSXResultWriterRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.failed.xlsx")
+	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, StatusCol: 4}, wrRows)
+	src, err := source.OpenSource(path, source.SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if src.Sheet() != "Results" || !reflect.DeepEqual(src.Header(), wrHeader) {
+		t.Errorf("Sheet, Header = %q, %q", src.Sheet(), src.Header())
+	}
+	recs := readBack(t, src)
+	if len(recs) != len(wrRows) {
+		t.Fatalf("%d records, want %d", len(recs), len(wrRows))
+	}
+	for i, r := range recs {
+		if !reflect.DeepEqual(r.Values, wrRows[i]) || r.Row != i+2 {
+			t.Errorf("row %d = %q, want %q", r.Row, r.Values, wrRows[i])
+		}
+	}
+}
+
+func TestXLSXSheetName(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "Results", "Klanten": "Klanten", "a/b:c": "a_b_c", "'quoted'": "quoted",
+		strings.Repeat("x", 40): strings.Repeat("x", 31),
+	} {
+		if got := xlsxSheetName(in); got != want {
+			t.Errorf("xlsxSheetName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package send
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"owr-import/importer/owrapi"
+	"testing"
+	"time"
+)
+
+// TestClassify is the one table of what an attempt's result means: read a
+// row to know whether it is retried, how long to wait, whether it counts
+// toward an outage and whether the customer may exist anyway.
+func TestClassify(t *testing.T) {
+	live := context.Background()
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	api := func(status int) error { return &owrapi.APIError{Status: status, Message: "x"} }
+	const (
+		retry = 1 << iota
+		answered
+		failing
+		down
+		mayHaveCreated
+		throttled
+		unauthorized
+	)
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		err   error
+		flags int
+		wait  time.Duration
+	}{
+		{"created", live, nil, answered, 0},
+		{"refused", live, &owrapi.TransportError{Err: errors.New("connection refused")}, retry | failing | down, 0},
+		{"dropped after send", live, &owrapi.TransportError{Err: io.EOF, Sent: true}, retry | failing | down | mayHaveCreated, 0},
+		{"timeout", live, &owrapi.TransportError{Err: context.DeadlineExceeded, Timeout: true, Sent: true}, retry | failing | down | mayHaveCreated, 0},
+		{"cancelled by us", live, &owrapi.TransportError{Err: context.Canceled, Cancelled: true, Sent: true}, mayHaveCreated, 0},
+		{"wrapped transport", live, fmt.Errorf("row 3: %w", &owrapi.TransportError{Err: io.EOF}), retry | failing | down, 0},
+		{"400", live, api(400), answered, 0},
+		{"401", live, api(401), answered | unauthorized, 0},
+		{"403", live, api(403), answered, 0},
+		{"404", live, api(404), answered, 0},
+		{"409", live, api(409), answered, 0},
+		{"429", live, api(429), retry | answered | throttled, 0},
+		{"429 with Retry-After", live, &owrapi.APIError{Status: 429, RetryAfter: 3 * time.Second}, retry | answered | throttled, 3 * time.Second},
+		{"500", live, api(500), retry | failing | mayHaveCreated, 0},
+		{"501 not implemented", live, api(501), failing, 0},
+		{"502", live, api(502), retry | failing | down | mayHaveCreated, 0},
+		{"503 with Retry-After", live, &owrapi.APIError{Status: 503, RetryAfter: time.Second}, retry | failing | down | mayHaveCreated, time.Second},
+		{"504", live, api(504), retry | failing | down | mayHaveCreated, 0},
+		{"505", live, api(505), failing, 0},
+		{"2xx unreadable", live, &owrapi.APIError{Status: 200, Code: owrapi.CodeUnreadableAnswer}, answered, 0},
+		{"other error", live, errors.New("cannot build the request"), 0, 0},
+		{"run stopped, 503", stopped, api(503), failing | down | mayHaveCreated, 0},
+		{"run stopped, dropped", stopped, &owrapi.TransportError{Err: io.EOF, Sent: true}, failing | down | mayHaveCreated, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := attempt{
+				Retry: tt.flags&retry != 0, Wait: tt.wait, Answered: tt.flags&answered != 0,
+				Failing: tt.flags&failing != 0, Down: tt.flags&down != 0,
+				MayHaveCreated: tt.flags&mayHaveCreated != 0, Throttled: tt.flags&throttled != 0,
+				Unauthorized: tt.flags&unauthorized != 0,
+			}
+			if got := classify(tt.ctx, tt.err); got != want {
+				t.Errorf("classify(%v)\n got %+v\nwant %+v", tt.err, got, want)
+			}
+		})
+	}
+}
+
+func TestBackoffIsCappedWithJitter(t *testing.T) {
+	b := newBackoff(10*time.Millisecond, 80*time.Millisecond)
+	b.Reset()
+	for i := range 20 {
+		d := b.NextBackOff()
+		// ±50 % jitter around an interval capped at 80ms.
+		if d < 5*time.Millisecond || d > 121*time.Millisecond {
+			t.Fatalf("attempt %d: backoff %s outside the capped, jittered range", i, d)
+		}
+	}
+}

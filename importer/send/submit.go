@@ -1,0 +1,449 @@
+package send
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"owr-import/importer/ledger"
+	"owr-import/importer/owrapi"
+	"owr-import/importer/row"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+)
+
+// Submission defaults (DESIGN section 8).
+const (
+	DefaultMaxOutage = 2 * time.Minute
+	DefaultGrace     = 5 * time.Second
+)
+
+// Job is one valid row ready to send: its body is encoded once and sent as
+// is by every attempt. Resent says the journal shows an earlier run sent
+// this row without learning the result, so a 409 for it means in_doubt.
+type Job struct {
+	Row               int
+	ExtCustomerID     int64
+	ExtCustomerNumber string
+	Body              []byte
+	MayExist          bool
+}
+
+// SubmitOptions tune one submission. Zero values take the defaults noted.
+type SubmitOptions struct {
+	Workers int     // concurrent requests; at least 1
+	Rate    float64 // requests per second over all workers, retries included; 0 = unlimited
+	Burst   int     // requests allowed above Rate at once; at least 1
+	Retries int     // attempts after the first, for one row's own failures
+
+	// MaxOutage: when every attempt of every worker has failed for this long
+	// (no answer, 502/503/504), the API is declared unavailable and the run
+	// stops. Shorter outages are ridden out. Default DefaultMaxOutage.
+	MaxOutage time.Duration
+	// Grace: once the run stops (Ctrl-C, 401, outage), requests in flight get
+	// this long to be answered before they are cancelled. Default DefaultGrace.
+	Grace time.Duration
+	// Backoff between attempts of a row: exponential from BackoffInitial,
+	// capped at BackoffMax, with jitter. Defaults DefaultBackoffInitial/Max.
+	BackoffInitial time.Duration
+	BackoffMax     time.Duration
+
+	// OnOutcome is called once per finished row, from the journal goroutine,
+	// after the row's line is written: one goroutine, so a progress bar can
+	// be driven from it without locks.
+	OnOutcome func(row.Outcome)
+
+	clock clock // tests only; nil = wall clock
+}
+
+func (o SubmitOptions) withDefaults() SubmitOptions {
+	o.Workers = max(1, o.Workers)
+	o.Burst = max(1, o.Burst)
+	o.Retries = max(0, o.Retries)
+	if o.Rate < 0 {
+		o.Rate = 0
+	}
+	if o.MaxOutage <= 0 {
+		o.MaxOutage = DefaultMaxOutage
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.BackoffInitial <= 0 {
+		o.BackoffInitial = DefaultBackoffInitial
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = DefaultBackoffMax
+	}
+	o.BackoffMax = max(o.BackoffMax, o.BackoffInitial)
+	if o.clock == nil {
+		o.clock = realClock{}
+	}
+	return o
+}
+
+// SubmitStats count what a submission did, for the summary.
+type SubmitStats struct {
+	Started   int // rows sent at least once (or about to be)
+	Finished  int // rows whose outcome Submit journaled
+	Requests  int // HTTP attempts
+	Retries   int // attempts after a row's first
+	Throttled int // 429 answers
+	Counts    map[row.Status]int
+	// FinalRate is the pacer's rate at the end in requests per second (0 =
+	// unlimited); lower than the configured rate when 429s slowed the run.
+	FinalRate float64
+}
+
+// Reasons a run was aborted, for AbortError.Reason.
+const (
+	AbortUnauthorized = "unauthorized"
+	AbortUnavailable  = "unavailable"
+	AbortInterrupted  = "interrupted"
+	// AbortFailed: an error of the run's own (a damaged row further down the
+	// file, a full disk) after rows may have been sent.
+	AbortFailed = "failed"
+)
+
+// AbortError says the submission stopped before all jobs were sent: the
+// keys were refused, the API stayed down longer than MaxOutage, or the user
+// interrupted. Message says what to do next. The rows never started are not
+// journaled: they are not_attempted.
+type AbortError struct {
+	Reason  string
+	Message string
+}
+
+func (e *AbortError) Error() string { return e.Message }
+
+var errStopped = errors.New("the run stopped")
+
+// Submit sends jobs with opts.Workers workers until jobs is closed, ctx is
+// cancelled or the run must abort, and journals one outcome for every job it
+// started. Every HTTP attempt waits for one token of the pacer. The first
+// request of the run goes alone: a 401 then costs exactly one request.
+//
+// It returns an *AbortError when it stopped early (ctx cancelled:
+// interrupted; a 401: unauthorized; a long outage: unavailable), or the
+// journal's write error, which also stops the run.
+func Submit(ctx context.Context, c *owrapi.Client, j *ledger.Journal, jobs <-chan Job, opts SubmitOptions) (SubmitStats, error) {
+	opts = opts.withDefaults()
+	stopCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
+
+	s := &submitter{
+		client: c, journal: j, opts: opts, clock: opts.clock,
+		pacer:   newPacer(opts.Rate, opts.Burst, opts.clock),
+		stopCtx: stopCtx, stop: stop, reqCtx: reqCtx,
+		gate:   make(chan struct{}),
+		counts: map[row.Status]int{},
+	}
+	s.notify = s.recordOutcome
+
+	// Once the run stops, in-flight requests get opts.Grace to be answered.
+	workersDone := make(chan struct{})
+	go func() {
+		select {
+		case <-workersDone:
+			return
+		case <-stopCtx.Done():
+		}
+		t := time.NewTimer(opts.Grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelRequests()
+		case <-workersDone:
+		}
+	}()
+
+	var g errgroup.Group
+	for range opts.Workers {
+		g.Go(func() error { return s.work(jobs) })
+	}
+	err := g.Wait()
+	close(workersDone)
+
+	stats := s.stats()
+	if err != nil {
+		return stats, err
+	}
+	if a := s.aborted(); a != nil {
+		return stats, a
+	}
+	if ctx.Err() != nil {
+		return stats, &AbortError{Reason: AbortInterrupted,
+			Message: "the run was interrupted: rows already sent are recorded in the journal, the others are marked not_attempted; run the same command again to continue where it stopped"}
+	}
+	return stats, nil
+}
+
+// submitter is the shared state of one Submit call.
+type submitter struct {
+	client  *owrapi.Client
+	journal *ledger.Journal
+	opts    SubmitOptions
+	clock   clock
+	pacer   *pacer
+	notify  func(row.Outcome)
+
+	stopCtx context.Context // done: take no job, send no attempt
+	stop    context.CancelCauseFunc
+	reqCtx  context.Context // done: cancel requests in flight (after the grace)
+
+	gate      chan struct{} // closed once the run's first request was answered
+	gateOnce  sync.Once
+	probeSent atomic.Bool
+
+	requests, retries, throttled, started atomic.Int64
+
+	mu           sync.Mutex
+	failingSince time.Time // send time of the first attempt of the current failing streak
+	failingExt   int64     // the row that started the streak
+	outage       bool      // a second row failed in the streak
+	lastUp       time.Time // send time of the newest attempt the API answered
+	abortErr     *AbortError
+	counts       map[row.Status]int
+	finished     int
+}
+
+// work is one worker: it takes jobs until there are none or the run stops.
+// Only a journal failure is returned, because that must stop everyone.
+func (s *submitter) work(jobs <-chan Job) error {
+	ack := make(chan error, 1)
+	for {
+		select {
+		case <-s.stopCtx.Done():
+			return nil
+		case job, ok := <-jobs:
+			if !ok {
+				return nil
+			}
+			if err := s.do(job, ack); err != nil {
+				s.stop(err)
+				return err
+			}
+		}
+	}
+}
+
+// do runs one job's attempts and journals its outcome. A job stopped before
+// its first attempt leaves no trace: the run reports it not_attempted.
+func (s *submitter) do(job Job, ack chan error) error {
+	var (
+		res      jobResult
+		started  bool
+		fatal    error
+		budget   = s.opts.Retries
+		attempts = 0
+	)
+	op := func() (owrapi.Created, error) {
+		ticket, err := s.turn()
+		if err != nil {
+			return owrapi.Created{}, backoff.Permanent(err)
+		}
+		if !started {
+			if err := s.journal.Begin(job.Row, job.ExtCustomerID, job.ExtCustomerNumber, ack); err != nil {
+				fatal = err
+				return owrapi.Created{}, backoff.Permanent(err)
+			}
+			started = true
+			s.started.Add(1)
+			if s.stopCtx.Err() != nil {
+				return owrapi.Created{}, backoff.Permanent(errStopped)
+			}
+		}
+		attempts++
+		if attempts > 1 {
+			s.retries.Add(1)
+		}
+		sentAt := s.clock.Now()
+		created, err := s.client.Create(s.reqCtx, job.Body)
+		a := classify(s.stopCtx, err)
+		s.observe(job, ticket, sentAt, err, a)
+		res.attempts, res.err = attempts, err
+		if err == nil {
+			res.created = created
+			return created, nil
+		}
+		if a.MayHaveCreated {
+			res.unanswered = true
+		}
+		if !a.Retry {
+			return owrapi.Created{}, backoff.Permanent(err)
+		}
+		if !s.outageRetry(a, sentAt) {
+			if budget == 0 {
+				return owrapi.Created{}, backoff.Permanent(err)
+			}
+			budget--
+		}
+		if a.Wait > 0 {
+			return owrapi.Created{}, &backoff.RetryAfterError{Duration: a.Wait}
+		}
+		return owrapi.Created{}, err
+	}
+	_, _ = backoff.Retry(s.stopCtx, op,
+		backoff.WithBackOff(newBackoff(s.opts.BackoffInitial, s.opts.BackoffMax)),
+		backoff.WithMaxElapsedTime(0))
+	if fatal != nil {
+		return fatal
+	}
+	if !started {
+		return nil
+	}
+	res.stopped = s.stopCtx.Err() != nil
+	o := decideOutcome(job, res)
+	return s.journal.End(o, s.notify, ack)
+}
+
+// turn waits until this worker may send an attempt: after the run's first
+// request was answered (only one request goes out before that) and once the
+// pacer grants a token.
+func (s *submitter) turn() (uint64, error) {
+	select {
+	case <-s.gate:
+	default:
+		if s.probeSent.CompareAndSwap(false, true) {
+			break // this worker sends the first request of the run
+		}
+		select {
+		case <-s.gate:
+		case <-s.stopCtx.Done():
+			return 0, errStopped
+		}
+	}
+	ticket, err := s.pacer.wait(s.stopCtx)
+	if err != nil {
+		return 0, errStopped
+	}
+	return ticket, nil
+}
+
+// observe learns from one attempt's result: it adapts the pacer, tracks
+// outages, aborts on 401 and lets the other workers go after the first
+// answer.
+func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error, a attempt) {
+	s.requests.Add(1)
+	switch {
+	case a.Unauthorized:
+		s.abort(AbortUnauthorized, fmt.Sprintf("the API refused the keys (HTTP 401 for row %d): check OWR_API_KEY and OWR_CUSTOMER_KEY (or --api-key-file) and that they belong to this environment (dev keys do not work on prod). Nothing more was sent; the rows not sent are marked not_attempted.", job.Row))
+		return // the gate stays shut: nobody else sends
+	case a.Throttled:
+		s.throttled.Add(1)
+		s.pacer.throttled(ticket)
+		s.apiUp(sentAt)
+	case a.Answered:
+		s.pacer.succeeded()
+		s.apiUp(sentAt)
+	case a.Failing:
+		s.apiFailing(job.ExtCustomerID, sentAt, err)
+	}
+	s.gateOnce.Do(func() { close(s.gate) })
+}
+
+// apiUp ends a failing streak: the API answered an attempt sent at sentAt.
+func (s *submitter) apiUp(sentAt time.Time) {
+	s.mu.Lock()
+	s.failingSince, s.failingExt, s.outage = time.Time{}, 0, false
+	if sentAt.After(s.lastUp) {
+		s.lastUp = sentAt
+	}
+	s.mu.Unlock()
+}
+
+// apiFailing extends the failing streak with an attempt for ext sent at
+// sentAt. A streak is an outage once a second row failed in it: one row that
+// keeps failing alone says more about that row than about the API. An
+// outage longer than MaxOutage aborts the run. A failure of an attempt sent
+// before one that was answered is old news and ignored.
+func (s *submitter) apiFailing(ext int64, sentAt time.Time, err error) {
+	s.mu.Lock()
+	if sentAt.Before(s.lastUp) {
+		s.mu.Unlock()
+		return
+	}
+	switch {
+	case s.failingSince.IsZero():
+		s.failingSince, s.failingExt = sentAt, ext
+	case ext != s.failingExt:
+		s.outage = true
+	}
+	down := s.clock.Now().Sub(s.failingSince)
+	outage := s.outage
+	s.mu.Unlock()
+	if outage && down >= s.opts.MaxOutage {
+		s.abort(AbortUnavailable, fmt.Sprintf("the API looks unavailable: every request failed for %s (last: %s). The run stopped; the rows not sent are marked not_attempted. Try again later: the same command continues where this run stopped.", roundDuration(down), err))
+	}
+}
+
+// roundDuration shows a duration the way a person would say it.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// outageRetry reports whether a failed attempt should be retried without
+// using the row's retry budget: it was sent while the API was already down
+// for several rows, so the failure says nothing about this row. Such retries
+// are bounded by MaxOutage instead. With Retries 0 nothing is retried.
+func (s *submitter) outageRetry(a attempt, sentAt time.Time) bool {
+	if s.opts.Retries == 0 || !a.Down {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outage && s.failingSince.Before(sentAt)
+}
+
+// abort stops the run for reason; the first reason wins.
+func (s *submitter) abort(reason, msg string) {
+	s.mu.Lock()
+	if s.abortErr == nil {
+		s.abortErr = &AbortError{Reason: reason, Message: msg}
+	}
+	s.mu.Unlock()
+	s.stop(errStopped)
+}
+
+func (s *submitter) aborted() *AbortError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.abortErr
+}
+
+// recordOutcome runs on the journal goroutine after a finished line is written.
+func (s *submitter) recordOutcome(o row.Outcome) {
+	s.mu.Lock()
+	s.counts[o.Status]++
+	s.finished++
+	s.mu.Unlock()
+	if s.opts.OnOutcome != nil {
+		s.opts.OnOutcome(o)
+	}
+}
+
+func (s *submitter) stats() SubmitStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := make(map[row.Status]int, len(s.counts))
+	for k, v := range s.counts {
+		counts[k] = v
+	}
+	st := SubmitStats{
+		Started: int(s.started.Load()), Finished: s.finished, Requests: int(s.requests.Load()),
+		Retries: int(s.retries.Load()), Throttled: int(s.throttled.Load()), Counts: counts,
+	}
+	if r := s.pacer.current(); r != rate.Inf {
+		st.FinalRate = float64(r)
+	}
+	return st
+}
