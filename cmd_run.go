@@ -114,7 +114,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	ctx, stop := interruptible(ctx, o.stderr)
 	defer stop()
 	opts := importer.RunOptions{
-		Input: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
+		Input:  importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
 		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
 		JournalTag: importer.JournalTag(o.env, o.baseURL, o.useSandbox), FreshJournal: o.useSandbox,
 		Submit: send.SubmitOptions{

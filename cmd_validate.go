@@ -53,8 +53,8 @@ func runValidate(ctx context.Context, o *validateOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	sum, err := importer.Validate(ctx, importer.ValidateOptions{
-		Input: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
+	sum, err := importer.Validate(ctx, importer.Input{
+		Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir,
 	})
 	if err != nil {
 		return withCode(exitUsage, err)

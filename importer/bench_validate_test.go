@@ -90,7 +90,7 @@ func BenchmarkValidateCSV(b *testing.B) {
 		b.ReportAllocs()
 		start := time.Now()
 		for b.Loop() {
-			sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: m, OutDir: dir})
+			sum, err := Validate(context.Background(), Input{Path: in, Mapping: m, OutDir: dir})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -3,8 +3,6 @@ package importer
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"owr-import/importer/row"
 )
 
@@ -33,38 +31,26 @@ type sampleBody struct {
 const dryRunSamples = 3
 
 func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
-	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
+	pass, err := openPass(opts.Input)
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
-	paths, err := PlanOutputs(opts.Input, opts.OutDir, src.Format(), opts.JournalTag)
+	defer pass.Close()
+	src := pass.src
+	paths, err := PlanOutputs(opts.Path, opts.OutDir, src.Format(), opts.JournalTag)
 	if err != nil {
 		return nil, err
 	}
 	p := &checkPass{paths: paths, sheet: src.Sheet(), headerRow: src.HeaderRow(), problems: newTally(),
 		fedBack: fedBackColumns(src.Header()).status >= 0}
-	chk := newChecker(binding)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rec, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		v := chk.check(rec)
-		p.rows++
+	p.rows, err = pass.each(ctx, func(rec row.Record, v verdict) error {
 		switch v.Status {
 		case row.StatusValid:
 			p.valid++
 			if len(p.samples) < dryRunSamples {
 				body, err := json.MarshalIndent(v.Customer, "", "  ")
 				if err != nil {
-					return nil, err
+					return err
 				}
 				p.samples = append(p.samples, sampleBody{row: rec.Row, body: body})
 			}
@@ -74,6 +60,10 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 			p.duplicate++
 		}
 		countProblems(p.problems, rec.Row, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if p.rows == 0 {
 		return nil, errNoDataRows(src)

@@ -7,21 +7,32 @@ import (
 	"owr-import/importer/source"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"owr-import/mapping"
 )
 
+// Input is what `validate` and `run` read: the export, the mapping that
+// reads it, and the folder the result files go to.
+type Input struct {
+	Path    string
+	Mapping *mapping.Mapping
+	Sheet   string // overrides the mapping's source.sheet
+	OutDir  string // "" = next to the input
+}
+
 // openMapped opens the input with the mapping's source settings (a --sheet
 // flag wins over the mapping's sheet) and binds the mapping to the header it
 // finds. Every pass over the input goes through here, so all passes see the
 // same sheet, header row, delimiter and encoding.
-func openMapped(path string, m *mapping.Mapping, sheet string) (source.Source, *mapping.Binding, error) {
+func openMapped(in Input) (source.Source, *mapping.Binding, error) {
+	path, m, sheet := in.Path, in.Mapping, in.Sheet
 	opts := source.SourceOptions{
 		Sheet:       m.Source.Sheet,
 		HeaderRow:   m.Source.HeaderRow,
-		Delimiter:   m.Source.Delimiter,
+		Delimiter:   delimiterRune(m.Source.Delimiter),
 		Encoding:    m.Source.Encoding,
 		HeaderScore: m.HeaderScore,
 	}
@@ -91,4 +102,14 @@ func inputNotes(src source.Source) []string {
 			st.ExtraCellRows, strings.Join(rows, ", ")))
 	}
 	return notes
+}
+
+// delimiterRune is the mapping's delimiter, one character (already checked
+// by the mapping package), as the source wants it; 0 lets the source sniff.
+func delimiterRune(d string) rune {
+	r, _ := utf8.DecodeRuneInString(d)
+	if r == utf8.RuneError {
+		return 0
+	}
+	return r
 }

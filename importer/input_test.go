@@ -10,7 +10,7 @@ func TestValidateNotesAboutTheFile(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;;Postcode;Gemeente;Tel;Tel\n"+
 		"1001;K-1;Bakker;BE0417497106;Markt 1;x;9000;Gent;1;2;extra\n")
-	sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)})
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

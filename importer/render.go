@@ -2,13 +2,12 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"owr-import/importer/ledger"
 	"owr-import/importer/report"
 	"owr-import/importer/row"
 	"owr-import/importer/send"
+	"owr-import/importer/source"
 	"strconv"
 	"time"
 )
@@ -19,52 +18,26 @@ import (
 // journal line from this run was never attempted. Counts and the most
 // frequent problems go into sum.
 func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *ledger.State, since time.Time, sum *Summary) ([]string, error) {
-	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
+	pass, err := openPass(opts.Input)
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
+	defer pass.Close()
+	src := pass.src
 	keep := inputColumns(src.Header())
-	results, err := report.CreateResultFile(paths.Results, report.WriterOptions{
-		Format: src.Format(), Delimiter: src.Delimiter(),
-		Header:  outputHeader(src.Header(), keep, runResultColumns),
-		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
-	})
+	results, err := createResultFile(src, paths.Results, keep, runResultColumns, "Results", false)
 	if err != nil {
 		return nil, err
 	}
-	failed, err := report.CreateResultFile(paths.Failed, report.WriterOptions{
-		Format: src.Format(), Delimiter: src.Delimiter(),
-		Header:  outputHeader(src.Header(), keep, failedColumns),
-		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Failed rows",
-	})
+	failed, err := createResultFile(src, paths.Failed, keep, failedColumns, "Failed rows", false)
 	if err != nil {
 		results.Abort()
-		return nil, err
-	}
-	abort := func(err error) ([]string, error) {
-		results.Abort()
-		failed.Abort()
 		return nil, err
 	}
 
 	sum.Counts = map[row.Status]int{}
 	problems := newTally()
-	chk := newChecker(binding)
-	rows := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return abort(err)
-		}
-		rec, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return abort(err)
-		}
-		rows++
-		v := chk.check(rec)
+	sum.Rows, err = pass.each(ctx, func(rec row.Record, v verdict) error {
 		o := rowOutcome(rec.Row, v, state, since)
 		if v.Status == row.StatusInvalid || v.Status == row.StatusDuplicate {
 			o.Error = v.message(cellNamer(src, rec.Row))
@@ -73,19 +46,22 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *ledg
 			problems.add(apiErrorKey(o), rec.Row, o.Error)
 		}
 		sum.Counts[o.Status]++
-		rowNum := strconv.Itoa(rec.Row)
-		if err := results.Write(outputRow(rec.Values, keep, rowNum, string(o.Status),
+		num := strconv.Itoa(rec.Row)
+		if err := results.Write(outputRow(rec.Values, keep, num, string(o.Status),
 			idCell(o.CustomerID), idCell(o.CompanyID), idCell(int64(o.HTTPStatus)),
 			o.ErrorCode, o.Error, idCell(int64(o.Attempts)))); err != nil {
-			return abort(err)
+			return err
 		}
-		if o.Status != row.StatusCreated && o.Status != row.StatusSkipped {
-			if err := failed.Write(outputRow(rec.Values, keep, rowNum, string(o.Status), o.Error)); err != nil {
-				return abort(err)
-			}
+		if o.Status == row.StatusCreated || o.Status == row.StatusSkipped {
+			return nil
 		}
+		return failed.Write(outputRow(rec.Values, keep, num, string(o.Status), o.Error))
+	})
+	if err != nil {
+		results.Abort()
+		failed.Abort()
+		return nil, err
 	}
-	sum.Rows = rows
 	sum.Problems = problems.top(10)
 	if err := results.Close(); err != nil {
 		failed.Abort()
@@ -95,6 +71,19 @@ func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *ledg
 		return nil, err
 	}
 	return []string{paths.Results, paths.Failed}, nil
+}
+
+// createResultFile starts one results or failed-rows file for the rows of
+// src: the input's columns in keep, then owr_columns, in the input's format
+// and delimiter. rebuildable marks a file that can be made again from the
+// input alone (see report.WriterOptions.Report).
+func createResultFile(src source.Source, path string, keep []int, owrColumns []string, sheet string, rebuildable bool) (report.ResultWriter, error) {
+	return report.CreateResultFile(path, report.WriterOptions{
+		Format: src.Format(), Delimiter: src.Delimiter(),
+		Header:  outputHeader(src.Header(), keep, owrColumns),
+		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: sheet,
+		Report: rebuildable,
+	})
 }
 
 // rowOutcome decides a rowNum's final status from its local verdict and the

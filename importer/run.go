@@ -21,10 +21,7 @@ import (
 
 // RunOptions are the inputs of one `run`.
 type RunOptions struct {
-	Input      string
-	Mapping    *mapping.Mapping
-	Sheet      string // overrides the mapping's source.sheet
-	OutDir     string // "" = next to the input
+	Input
 	Client     *owrapi.Client
 	Submit     send.SubmitOptions
 	MaxInvalid Threshold
@@ -60,7 +57,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	paths := pass.paths
-	sum := &Summary{Command: "run", Input: opts.Input, Sheet: pass.sheet, HeaderRow: pass.headerRow, Rows: pass.rows, Notes: pass.notes}
+	sum := &Summary{Command: "run", Input: opts.Path, Sheet: pass.sheet, HeaderRow: pass.headerRow, Rows: pass.rows, Notes: pass.notes}
 
 	if opts.DryRun {
 		return dryRun(ctx, opts, pass, sum, start)
@@ -149,15 +146,16 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	return sum, sendErr
 }
 
-// sendRows streams the valid rows to Submit. Rows the journal shows as created are
-// journaled as skipped and never resent; rows an earlier run started but never
-// finished are flagged so a 409 on them means "in doubt", not "conflict".
+// sendRows streams the valid rows to send.Submit. Rows the journal shows as
+// created are journaled as skipped and never resent; rows an earlier run
+// may have created without learning it are flagged (Job.MayExist) so a 409
+// on them means in_doubt, not conflict.
 func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *ledger.Journal, sub send.SubmitOptions, onSkip func(row.Outcome)) (send.SubmitStats, error) {
-	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
+	pass, err := openPass(opts.Input)
 	if err != nil {
 		return send.SubmitStats{}, err
 	}
-	defer src.Close()
+	defer pass.Close()
 
 	sendCtx, stopProducing := context.WithCancel(ctx)
 	defer stopProducing()
@@ -165,55 +163,33 @@ func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *le
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
-		chk := newChecker(binding)
-		earlierFile := fedBackColumns(src.Header())
-		for {
-			rec, err := src.Next()
-			if errors.Is(err, io.EOF) {
+		earlierFile := fedBackColumns(pass.src.Header())
+		_, err := pass.each(sendCtx, func(rec row.Record, v verdict) error {
+			if v.Status != row.StatusValid {
 				return nil
 			}
-			if err != nil {
-				return err
-			}
-			v := chk.check(rec)
-			if v.Status != row.StatusValid {
-				continue
-			}
-			c := v.Customer
-			// Rows that exist already are journaled as skipped with their ids:
-			// created by an earlier run of this job, or shown as created by
-			// the results file fed back as input.
-			customerID, companyID, exists := int64(0), int64(0), false
-			if prev, ok := earlier.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
-				customerID, companyID, exists = prev.CustomerID, prev.CompanyID, true
-			}
-			was := earlierFile.outcome(rec.Values)
-			if !exists && was.created() {
-				customerID, companyID, exists = was.customerID, was.companyID, true
-			}
-			if exists {
-				skipped := row.Outcome{
-					Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-					Status: row.StatusSkipped, CustomerID: customerID, CompanyID: companyID,
-				}
+			if skipped, ok := alreadyCreated(rec, v.Customer, earlier, earlierFile); ok {
 				if err := j.End(skipped, nil, nil); err != nil {
 					return err
 				}
 				onSkip(skipped)
-				continue
+				return nil
 			}
-			body, err := json.Marshal(c)
+			job, err := newJob(rec, v.Customer, earlier.MayExist(v.Customer.ExtCustomerID) || earlierFile.outcome(rec.Values).mayExist())
 			if err != nil {
 				return err
 			}
-			job := send.Job{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
-				Body: body, MayExist: earlier.MayExist(c.ExtCustomerID) || was.mayExist()}
 			select {
 			case jobs <- job:
-			case <-sendCtx.Done():
 				return nil
+			case <-sendCtx.Done():
+				return errStopPass
 			}
+		})
+		if sendCtx.Err() != nil && ctx.Err() == nil {
+			return nil // Submit stopped taking rows: not an error of the input
 		}
+		return err
 	})
 	stats, err := send.Submit(ctx, opts.Client, j, jobs, sub)
 	stopProducing()
@@ -222,10 +198,36 @@ func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *le
 		for range jobs {
 		}
 	}()
-	if perr := g.Wait(); perr != nil && err == nil {
+	if perr := g.Wait(); perr != nil && err == nil && !errors.Is(perr, context.Canceled) {
 		err = perr
 	}
 	return stats, err
+}
+
+// alreadyCreated is the skipped outcome of a row whose customer exists:
+// created by an earlier run of this migration, or shown as created by the
+// results file fed back as input.
+func alreadyCreated(rec row.Record, c mapping.Customer, earlier *ledger.State, earlierFile fedBackCols) (row.Outcome, bool) {
+	o := row.Outcome{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber, Status: row.StatusSkipped}
+	if prev, ok := earlier.CreatedFor(c.ExtCustomerID, c.ExtCustomerNumber); ok {
+		o.CustomerID, o.CompanyID = prev.CustomerID, prev.CompanyID
+		return o, true
+	}
+	if was := earlierFile.outcome(rec.Values); was.created() {
+		o.CustomerID, o.CompanyID = was.customerID, was.companyID
+		return o, true
+	}
+	return row.Outcome{}, false
+}
+
+// newJob encodes a valid row's body once, for every attempt to send as is.
+func newJob(rec row.Record, c mapping.Customer, mayExist bool) (send.Job, error) {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return send.Job{}, err
+	}
+	return send.Job{Row: rec.Row, ExtCustomerID: c.ExtCustomerID, ExtCustomerNumber: c.ExtCustomerNumber,
+		Body: body, MayExist: mayExist}, nil
 }
 
 // dryRun prints the JSON bodies of the first three valid rows: exactly what

@@ -47,7 +47,7 @@ func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *owrapi.Client
 
 func testRunOptions(t *testing.T, in string, c *owrapi.Client) RunOptions {
 	return RunOptions{
-		Input: in, Mapping: testMapping(t), Client: c,
+		Input: Input{Path: in, Mapping: testMapping(t)}, Client: c,
 		MaxInvalid: Threshold{Percent: 100, IsPercent: true},
 		Submit: send.SubmitOptions{Workers: 4, Rate: 0, Burst: 1, Retries: 3, MaxOutage: time.Minute,
 			Grace: time.Second, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond},
@@ -236,7 +236,7 @@ func TestRunFailedFileFedBack(t *testing.T) {
 	if err := os.WriteFile(failedPath, []byte(fixed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts.Input = failedPath
+	opts.Path = failedPath
 	// One of its four rows is still invalid: --max-invalid 20% must not stop a
 	// failed-rows file, which holds mostly invalid rows by nature.
 	opts.MaxInvalid = Threshold{Percent: 20, IsPercent: true}
@@ -291,7 +291,7 @@ func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(srv.Requests())
-	opts.Input = clientB
+	opts.Path = clientB
 	sum, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +304,7 @@ func TestRunOtherClientSameIDsIsNotSkipped(t *testing.T) {
 func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
 	srv, dir, opts := firstRun(t)
 	before := len(srv.Requests())
-	opts.Input = filepath.Join(dir, "klanten.results.csv")
+	opts.Path = filepath.Join(dir, "klanten.results.csv")
 	sum, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

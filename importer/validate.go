@@ -16,14 +16,6 @@ import (
 	"owr-import/mapping"
 )
 
-// ValidateOptions are the inputs of one `validate`.
-type ValidateOptions struct {
-	Input   string
-	Mapping *mapping.Mapping
-	Sheet   string // overrides the mapping's source.sheet
-	OutDir  string // "" = next to the input
-}
-
 // batchSize is how many rows travel together between pipeline stages; large
 // enough that channel hand-offs cost nothing next to parsing, small enough
 // that memory stays flat and that a batch's duplicate-index slots fit in the
@@ -46,41 +38,48 @@ const batchesAhead = 16
 // problem text, the duplicate keys, and for CSV the encoded result rows);
 // one goroutine takes the batches back in file order, runs the duplicate
 // check (which depends on every earlier row) and writes the results file.
-func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
+func Validate(ctx context.Context, in Input) (*Summary, error) {
 	start := time.Now()
-	src, binding, err := openMapped(opts.Input, opts.Mapping, opts.Sheet)
+	src, binding, err := openMapped(in)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	paths, err := PlanOutputs(opts.Input, opts.OutDir, src.Format(), "")
+	paths, err := PlanOutputs(in.Path, in.OutDir, src.Format(), "")
 	if err != nil {
 		return nil, err
 	}
 	keep := inputColumns(src.Header())
-	header := outputHeader(src.Header(), keep, validateResultColumns)
-	w, err := report.CreateResultFile(paths.Results, report.WriterOptions{
-		Format: src.Format(), Delimiter: src.Delimiter(), Header: header,
-		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses, SheetName: "Results",
-		Report: true,
-	})
+	w, err := createResultFile(src, paths.Results, keep, validateResultColumns, "Results", true)
 	if err != nil {
 		return nil, err
-	}
-	sum := &Summary{
-		Command: "validate", Input: opts.Input, Sheet: src.Sheet(), HeaderRow: src.HeaderRow(),
-		Counts: map[row.Status]int{},
 	}
 	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding), problems: newTally()}
 	vp.enc, _ = w.(report.RowEncoder)
 	if vp.enc != nil {
 		vp.validLast = vp.enc.AppendLast(nil, []string{string(row.StatusValid), ""})
 	}
-
 	// Sizing the duplicate index for a large file takes a moment; it is
 	// prepared while the first batches go through (see keyTable.reserve).
 	vp.chk.dups.reserve(rowsHint(src))
 
+	if err := vp.run(ctx, binding); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	if vp.rows == 0 {
+		w.Abort()
+		return nil, errNoDataRows(src)
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return vp.summary(in, paths, start), nil
+}
+
+// run drives the pipeline: a reader, a mapping worker per core and the
+// sequential stage, until the input ends or a stage fails.
+func (vp *validatePass) run(ctx context.Context, binding *mapping.Binding) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	g, gctx := errgroup.WithContext(ctx)
 	// ordered carries every batch in file order to the sequential stage;
@@ -92,7 +91,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 	g.Go(func() error {
 		defer close(work)
 		defer close(ordered)
-		return readValidateBatches(gctx, src, free, ordered, work)
+		return readValidateBatches(gctx, vp.src, free, ordered, work)
 	})
 	for range workers {
 		g.Go(func() error {
@@ -124,31 +123,26 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Summary, error) {
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
-		w.Abort()
-		return nil, err
+	return g.Wait()
+}
+
+// summary is what a finished pass tells the consultant.
+func (vp *validatePass) summary(in Input, paths OutputPaths, start time.Time) *Summary {
+	sum := &Summary{
+		Command: "validate", Input: in.Path, Sheet: vp.src.Sheet(), HeaderRow: vp.src.HeaderRow(),
+		Counts: map[row.Status]int{}, Rows: vp.rows, Notes: inputNotes(vp.src),
+		Problems: vp.problems.top(10), Files: []string{paths.Results},
 	}
-	if vp.rows == 0 {
-		w.Abort()
-		return nil, errNoDataRows(src)
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	sum.Rows = vp.rows
-	sum.Notes = inputNotes(src)
 	for i, st := range []row.Status{row.StatusValid, row.StatusInvalid, row.StatusDuplicate} {
 		if vp.counts[i] > 0 {
 			sum.Counts[st] = vp.counts[i]
 		}
 	}
-	sum.Problems = vp.problems.top(10)
-	sum.Files = []string{paths.Results}
 	sum.Elapsed = Duration(time.Since(start))
 	if s := time.Since(start).Seconds(); s > 0 {
 		sum.Rate = float64(sum.Rows) / s
 	}
-	return sum, nil
+	return sum
 }
 
 // validatePass is the state of one Validate shared by its stages. The

@@ -55,7 +55,7 @@ func writePipelineCSV(t *testing.T, path string, rows int) {
 // the other through checker.check and report.ResultWriter.Write.
 func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 	t.Helper()
-	src, binding, err := openMapped(in, testMapping(t), "")
+	src, binding, err := openMapped(Input{Path: in, Mapping: testMapping(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestValidatePipelineMatchesReference(t *testing.T) {
 			}
 			wantCounts := referenceValidate(t, in, filepath.Join(refDir, "klanten.results.csv"))
 
-			sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t), OutDir: dir})
+			sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t), OutDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func TestValidateCancelled(t *testing.T) {
 	writePipelineCSV(t, in, 4*batchSize)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Validate(ctx, ValidateOptions{Input: in, Mapping: testMapping(t), OutDir: dir}); !errors.Is(err, context.Canceled) {
+	if _, err := Validate(ctx, Input{Path: in, Mapping: testMapping(t), OutDir: dir}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Validate = %v, want context.Canceled", err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -169,7 +169,7 @@ func TestRowsHint(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "klanten.csv")
 	writePipelineCSV(t, in, 5000)
-	src, _, err := openMapped(in, testMapping(t), "")
+	src, _, err := openMapped(Input{Path: in, Mapping: testMapping(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

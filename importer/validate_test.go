@@ -77,7 +77,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func TestValidateCSVGolden(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", testCSV)
-	sum, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)})
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
 	if err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
@@ -121,7 +121,7 @@ func TestValidateXLSXGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if _, err := Validate(context.Background(), ValidateOptions{Input: in, Mapping: testMapping(t)}); err != nil {
+	if _, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)}); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
 	out, err := excelize.OpenFile(filepath.Join(dir, "klanten.results.xlsx"))

@@ -53,7 +53,7 @@ func TestCSVResultWriterRoundTrip(t *testing.T) {
 			wrWriteAll(t, path, WriterOptions{Format: row.FormatCSV, Delimiter: delim, Header: wrHeader, StatusCol: -1}, wrRows)
 			opts := source.SourceOptions{}
 			if delim == '§' {
-				opts.Delimiter = "§" // not one the sniffer knows
+				opts.Delimiter = '§' // not one the sniffer knows
 			}
 			src, err := source.OpenSource(path, opts)
 			if err != nil {

@@ -36,10 +36,7 @@ type csvSource struct {
 // openCSV opens path as CSV: encoding and delimiter from opts or detected on
 // the first 64 KiB, then the header search.
 func openCSV(path string, opts SourceOptions) (Source, error) {
-	delim, err := parseDelimiter(opts.Delimiter)
-	if err != nil {
-		return nil, inputErr(path, err.Error(), "Use one of , ; | or tab for the delimiter (source.delimiter in the mapping).", err)
-	}
+	delim := opts.Delimiter
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, openError(path, err)

@@ -176,31 +176,6 @@ func sniffDelimiter(sample []byte, complete bool) rune {
 	return rune(delimiterCandidates[best])
 }
 
-// parseDelimiter reads source.delimiter / --delimiter. 0 means sniff.
-func parseDelimiter(s string) (rune, error) {
-	if s == "" {
-		return 0, nil
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case `\t`, "tab", "tabs":
-		return '\t', nil
-	case "comma":
-		return ',', nil
-	case "semicolon":
-		return ';', nil
-	case "pipe":
-		return '|', nil
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	if size != len(s) || r == utf8.RuneError {
-		return 0, fmt.Errorf("the delimiter %q is not a single character", s)
-	}
-	if r == '"' || r == '\r' || r == '\n' || r == unicode.ReplacementChar {
-		return 0, fmt.Errorf("%q cannot be used as a delimiter", s)
-	}
-	return r, nil
-}
-
 // textEncoding says how the bytes of a CSV file become UTF-8 text.
 type textEncoding struct {
 	name     string            // for messages: "UTF-8", "Windows-1252", "UTF-16LE"
@@ -233,13 +208,9 @@ func detectEncoding(sample []byte, name string) (textEncoding, error) {
 	return textEncoding{name: "Windows-1252", enc: charmap.Windows1252}, nil
 }
 
-// namedEncoding resolves an encoding named in the mapping.
+// namedEncoding resolves the encoding the mapping names.
 func namedEncoding(sample []byte, name string) (textEncoding, error) {
-	label := strings.ToLower(strings.TrimSpace(name))
-	if label == "ansi" {
-		label = "windows-1252"
-	}
-	enc, err := htmlindex.Get(label)
+	enc, err := htmlindex.Get(name)
 	if err != nil {
 		return textEncoding{}, fmt.Errorf("unknown encoding %q", name)
 	}

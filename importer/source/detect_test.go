@@ -32,26 +32,6 @@ func TestSniffDelimiter(t *testing.T) {
 	}
 }
 
-func TestParseDelimiter(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    rune
-		wantErr bool
-	}{
-		{"", 0, false}, {",", ',', false}, {";", ';', false}, {"\t", '\t', false}, {`\t`, '\t', false},
-		{"TAB", '\t', false}, {"semicolon", ';', false}, {"pipe", '|', false}, {"comma", ',', false},
-		{"§", '§', false}, {";;", 0, true}, {`"`, 0, true}, {"\n", 0, true}, {"\xff", 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseDelimiter(tt.in)
-			if got != tt.want || (err != nil) != tt.wantErr {
-				t.Errorf("parseDelimiter(%q) = %q, %v", tt.in, got, err)
-			}
-		})
-	}
-}
-
 func TestDetectEncoding(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -70,7 +50,6 @@ func TestDetectEncoding(t *testing.T) {
 		{name: "utf-16be BOM", sample: "\xFE\xFF\x00a", want: "UTF-16BE"},
 		{name: "windows-1252", sample: "Caf\xe9;\x80\n", want: "Windows-1252"},
 		{name: "named latin1 is Windows-1252", sample: "a", label: "Latin1", want: "Windows-1252"},
-		{name: "named ansi", sample: "a", label: "ANSI", want: "Windows-1252"},
 		{name: "named utf8 keeps BOM handling", sample: "\xEF\xBB\xBFa", label: "UTF8", want: "UTF-8", fast: true, bomLen: 3},
 		{name: "named utf-16", sample: "a\x00", label: "utf-16", want: "UTF-16LE"},
 		{name: "named iso-8859-15", sample: "a", label: "iso-8859-15", want: "ISO-8859-15"},

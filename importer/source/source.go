@@ -21,13 +21,14 @@ type SourceOptions struct {
 	// HeaderRow is the 1-based row of the header; 0 finds it below title
 	// rows and blank rows.
 	HeaderRow int
-	// Delimiter is the CSV separator: "" sniffs among , ; TAB and |. It
-	// accepts a character, "\t", "tab", "comma", "semicolon" or "pipe".
-	Delimiter string
+	// Delimiter is the CSV separator: 0 sniffs among , ; TAB and |. The
+	// mapping file's names for it ("tab", "semicolon" ...) are read by the
+	// mapping package, the one place that knows them.
+	Delimiter rune
 	// Encoding is the CSV text encoding: "" honours a byte order mark
 	// (UTF-8, UTF-16LE/BE), else takes UTF-8 when the start of the file is
-	// valid UTF-8, else Windows-1252. Any WHATWG label is accepted, such as
-	// "utf-8", "windows-1252", "cp1252", "latin1", "iso-8859-15", "utf-16".
+	// valid UTF-8, else Windows-1252. Otherwise it is a WHATWG encoding name
+	// as the mapping package gives it ("utf-8", "windows-1252", "utf-16le").
 	Encoding string
 	// HeaderScore tells how many of the mapping's columns a candidate
 	// header row holds. nil (for `mapping init`, which has no mapping yet)
