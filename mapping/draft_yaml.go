@@ -9,20 +9,36 @@ import (
 )
 
 // YAML renders the draft as a commented mapping file for sourceFile (the
-// export's name, for the header comment). Every required field that Guess
-// could not place gets a TODO comment instead of a line, so the file is
-// valid YAML but Parse reports those fields as unmapped until the consultant
-// fills them in; with nothing missing it parses and binds as is.
+// export's name, for the header comment), in the language of the export's
+// headers. Every required field that Guess could not place gets a TODO
+// comment instead of a line, so the file is valid YAML but Parse reports
+// those fields as unmapped until the consultant fills them in; with nothing
+// missing it parses and binds as is.
+//
+// The comments stay true after the consultant edits the mapping: the
+// header says they describe the export as it was when the draft was
+// written, and no comment claims what the mapping does now. Text taken from
+// the file (its name, headers, cells) is escaped (see displayText).
 func (d *Draft) YAML(sourceFile string) []byte {
+	t := &draftLanguages[d.lang]
 	var b bytes.Buffer
-	name := commentText(sourceFile)
-	fmt.Fprintf(&b, "# owr-import mapping for %s\n", name)
-	b.WriteString("# Guessed from the column headers by \"owr-import mapping init\": check every line.\n")
-	b.WriteString("# A field reads a column (write its header) or sends a constant ({ value: ... });\n")
-	b.WriteString("# transforms: " + strings.Join(transformNames, ", ") + ".\n")
-	fmt.Fprintf(&b, "# Then check the whole file with: owr-import validate %s --mapping <this file>\n", name)
+	name := displayText(sourceFile)
+	line := func(format string, args ...any) {
+		fmt.Fprintf(&b, format, args...)
+		b.WriteByte('\n')
+	}
+	line(t.title, name)
+	line(t.asWritten, quoted(sourceFile))
+	if d.sampled {
+		line("%s", t.check)
+	} else {
+		line("%s", t.checkHeader)
+	}
+	line("%s", t.howto)
+	line(t.transforms, strings.Join(transformNames, ", "))
+	line(t.validate, name)
 	if n := len(d.Missing); n > 0 {
-		fmt.Fprintf(&b, "# TODO: %d required field(s) could not be placed (%s): see the TODO lines below.\n", n, strings.Join(d.Missing, ", "))
+		line(t.todoCount, n, strings.Join(d.Missing, ", "))
 	}
 	b.WriteString("version: 1\n")
 	d.writeSource(&b)
@@ -38,21 +54,33 @@ func (d *Draft) YAML(sourceFile string) []byte {
 	for f := field(0); f < numFields; f++ {
 		name := fieldNames[f]
 		if df, ok := placed[name]; ok {
-			fmt.Fprintf(&b, "  %s: %s  # %s\n", name, draftValue(df), fieldDescriptions[f])
+			if note := t.text(df.note, d.sampled); note != "" {
+				line("  # %s", note)
+			}
+			line("  %s: %s  # %s", name, draftValue(df), t.descriptions[f])
 			continue
 		}
-		switch {
-		case missing[name]:
-			fmt.Fprintf(&b, "  # TODO %s (%s): no column looked like it.\n", name, fieldDescriptions[f])
-			fmt.Fprintf(&b, "  #   Replace this comment with the header of the column that holds it, e.g.  %s: %s\n", name, yamlScalar(exampleHeaders[f]))
-		case f == fCountry && d.noCountry:
-			b.WriteString("  # address.country: { value: belgium }  # no country column: remove the # to send \"belgium\" for every row\n")
+		if missing[name] {
+			line(t.todoField, name, t.descriptions[f])
+			if why, ok := d.missingWhy[name]; ok {
+				line("  #   %s", t.text(why, d.sampled))
+			}
+			line(t.todoReplace, name, yamlScalar(t.examples[f]))
 		}
 	}
+	for _, group := range d.lookAlike {
+		q := make([]string, len(group))
+		for i, h := range group {
+			q[i] = quoted(h)
+		}
+		b.WriteByte('\n')
+		line(t.lookAlike, strings.Join(q, ", "))
+	}
 	if len(d.Unused) > 0 {
-		b.WriteString("\n# Columns of the file this mapping does not read:\n")
+		b.WriteByte('\n')
+		line(t.unusedTitle, quoted(sourceFile))
 		for _, u := range d.Unused {
-			fmt.Fprintf(&b, "#   - %s\n", commentText(u))
+			line("#   - %s", displayText(u))
 		}
 	}
 	return b.Bytes()
@@ -82,13 +110,23 @@ func (d *Draft) writeSource(b *bytes.Buffer) {
 	}
 }
 
-// draftValue writes a field in its short form, or its flow form with
-// transforms.
+// draftValue writes a field in its short form, or its flow form with a
+// constant, transforms or a default.
 func draftValue(df DraftField) string {
-	if len(df.Transform) == 0 {
+	if df.Column == "" {
+		return fmt.Sprintf("{ value: %s }", yamlScalar(df.Value))
+	}
+	if len(df.Transform) == 0 && df.Default == "" {
 		return yamlScalar(df.Column)
 	}
-	return fmt.Sprintf("{ column: %s, transform: [%s] }", yamlScalar(df.Column), strings.Join(df.Transform, ", "))
+	parts := []string{"column: " + yamlScalar(df.Column)}
+	if len(df.Transform) > 0 {
+		parts = append(parts, "transform: ["+strings.Join(df.Transform, ", ")+"]")
+	}
+	if df.Default != "" {
+		parts = append(parts, "default: "+yamlScalar(df.Default))
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
 // yamlScalar writes s as a YAML scalar that reads back as exactly s, in
@@ -121,15 +159,4 @@ func plainSafe(s string) bool {
 		return false
 	}
 	return true
-}
-
-// commentText makes text safe inside a YAML comment: one line, no control
-// characters.
-func commentText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }

@@ -130,5 +130,6 @@ func ExampleGuess() {
 	// address.streetNumber <- Adres [house_number]
 	// address.city <- Gemeente []
 	// address.postalCode <- Postcode []
+	// address.country <-  []
 	// missing: [] unused: [Telefoon]
 }
