@@ -149,3 +149,71 @@ func TestColumnName(t *testing.T) {
 		}
 	}
 }
+
+// TestBindCountryNameAsColumn: a country written where a column header
+// belongs gets the constant form as its hint.
+func TestBindCountryNameAsColumn(t *testing.T) {
+	for _, country := range []string{"België", "Belgique", "Belgium"} {
+		t.Run(country, func(t *testing.T) {
+			m := mustParse(t, "version: 1\n"+validFields+"  address.country: "+country+"\n")
+			_, err := m.Bind([]string{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Gemeente", "Land"})
+			var e *Error
+			if !errors.As(err, &e) || e.Line != 8 {
+				t.Fatalf("got %v", err)
+			}
+			if !strings.Contains(e.Hint, "address.country: { value: belgium }") {
+				t.Fatalf("hint %q does not offer the constant", e.Hint)
+			}
+		})
+	}
+}
+
+// TestBindLookAlikeHeaders: headers that differ only in case and spaces are
+// named in one note that says which one is read.
+func TestBindLookAlikeHeaders(t *testing.T) {
+	m := mustParse(t, "version: 1\n"+strings.Replace(validFields, "name: Naam", "name: Name", 1))
+	header := []string{"Klant ID", "Klantnummer", "name", "BTW-nummer", "Gemeente", "Name "}
+	b, err := m.Bind(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bf := range b.fields {
+		if bf.id == fName && bf.col != 5 {
+			t.Fatalf("name reads column %d, want F (the one spelled as in the mapping)", bf.col)
+		}
+	}
+	notes := m.HeaderNotes(header)
+	if len(notes) != 1 {
+		t.Fatalf("notes = %q, want one", notes)
+	}
+	for _, want := range []string{`C "name"`, `F "Name "`, "differ only in case and spaces", "name reads F"} {
+		if !strings.Contains(notes[0], want) {
+			t.Errorf("note %q lacks %q", notes[0], want)
+		}
+	}
+	if notes := m.HeaderNotes([]string{"Klant ID", "Klantnummer", "Name", "BTW-nummer", "Gemeente"}); len(notes) != 0 {
+		t.Errorf("no look-alikes, yet notes %q", notes)
+	}
+}
+
+// TestBindHintsEscapeHeaders: header names holding control characters or
+// escape sequences are written escaped in hints.
+func TestBindHintsEscapeHeaders(t *testing.T) {
+	m := mustParse(t, "version: 1\n"+validFields)
+	for _, header := range [][]string{
+		{"Klant ID", "Klantnummer", "Naam\x1b[31m", "BTW-nummer", "Gemeente"},                  // closest headers
+		{"Klant ID", "Klantnummer", "Omschr\u202eijving", "BTW-nummer", "Gemeente", "X\ny"}, // the header row listed
+	} {
+		_, err := m.Bind(header)
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("got %v", err)
+		}
+		if strings.ContainsAny(e.Hint, "\x1b\u202e\n") {
+			t.Errorf("hint holds a raw control character: %q", e.Hint)
+		}
+		if !strings.Contains(e.Hint, `\x1b`) && !strings.Contains(e.Hint, `\u202e`) {
+			t.Errorf("hint does not show the escaped header: %q", e.Hint)
+		}
+	}
+}
