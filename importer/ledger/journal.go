@@ -231,85 +231,104 @@ func (j *Journal) Close() error {
 }
 
 // loop is the journal goroutine: it owns the file until reqs is closed.
+// Lines that arrive together are written with one write; the file is
+// fsynced once a second when something was written.
 func (j *Journal) loop() {
 	defer close(j.done)
-	var buf bytes.Buffer
-	w := gocsv.NewSafeCSVWriter(csv.NewWriter(&buf))
-	batch := make([]journalReq, 0, journalBatch)
-	lines := make([]journalLine, 0, journalBatch)
+	w := &lineWriter{batch: make([]journalReq, 0, journalBatch), lines: make([]journalLine, 0, journalBatch)}
+	w.csv = gocsv.NewSafeCSVWriter(csv.NewWriter(&w.buf))
 	tick := time.NewTicker(journalSyncEvery)
 	defer tick.Stop()
-	var failed error // sticky: after one failed write nothing more is written
-	dirty := false
-
-	finish := func() {
-		if dirty && failed == nil {
-			if err := j.f.Sync(); err != nil {
-				failed = j.writeError(err)
-			}
-		}
-		if err := j.f.Close(); err != nil && failed == nil {
-			failed = j.writeError(err)
-		}
-		j.closeErr = failed
-	}
 	for {
 		select {
 		case <-tick.C:
-			if dirty && failed == nil {
-				if err := j.f.Sync(); err != nil {
-					failed = j.writeError(err)
-				}
-				dirty = false
-			}
+			j.sync(w)
 		case r, ok := <-j.reqs:
 			if !ok {
-				finish()
+				j.finish(w)
 				return
 			}
-			batch = append(batch[:0], r)
-			open := true
-		drain:
-			for len(batch) < journalBatch {
-				select {
-				case r, ok := <-j.reqs:
-					if !ok {
-						open = false
-						break drain
-					}
-					batch = append(batch, r)
-				default:
-					break drain
-				}
-			}
-			err := failed
-			if err == nil {
-				lines = lines[:0]
-				for _, r := range batch {
-					lines = append(lines, r.line)
-				}
-				buf.Reset()
-				if err = gocsv.MarshalCSVWithoutHeaders(lines, w); err == nil {
-					_, err = j.f.Write(buf.Bytes())
-				}
-				if err != nil {
-					failed = j.writeError(err)
-					err = failed
-				}
-				dirty = true
-			}
-			for _, r := range batch {
-				if err == nil && r.notify != nil {
-					r.notify(r.outcome)
-				}
-				r.ack <- err
-			}
+			open := w.collect(r, j.reqs)
+			j.write(w)
 			if !open {
-				finish()
+				j.finish(w)
 				return
 			}
 		}
 	}
+}
+
+// lineWriter is the journal goroutine's working state.
+type lineWriter struct {
+	buf    bytes.Buffer
+	csv    *gocsv.SafeCSVWriter
+	batch  []journalReq
+	lines  []journalLine
+	failed error // sticky: after one failed write nothing more is written
+	dirty  bool  // written since the last fsync
+}
+
+// collect starts a batch with first and adds what else is waiting, up to
+// journalBatch lines. It reports false once reqs is closed.
+func (w *lineWriter) collect(first journalReq, reqs <-chan journalReq) bool {
+	w.batch = append(w.batch[:0], first)
+	for len(w.batch) < journalBatch {
+		select {
+		case r, ok := <-reqs:
+			if !ok {
+				return false
+			}
+			w.batch = append(w.batch, r)
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// write writes the batch in one go, then notifies and answers each caller.
+func (j *Journal) write(w *lineWriter) {
+	err := w.failed
+	if err == nil {
+		w.lines = w.lines[:0]
+		for _, r := range w.batch {
+			w.lines = append(w.lines, r.line)
+		}
+		w.buf.Reset()
+		if err = gocsv.MarshalCSVWithoutHeaders(w.lines, w.csv); err == nil {
+			_, err = j.f.Write(w.buf.Bytes())
+		}
+		if err != nil {
+			w.failed = j.writeError(err)
+			err = w.failed
+		}
+		w.dirty = true
+	}
+	for _, r := range w.batch {
+		if err == nil && r.notify != nil {
+			r.notify(r.outcome)
+		}
+		r.ack <- err
+	}
+}
+
+// sync fsyncs what was written since the last sync.
+func (j *Journal) sync(w *lineWriter) {
+	if w.dirty && w.failed == nil {
+		if err := j.f.Sync(); err != nil {
+			w.failed = j.writeError(err)
+		}
+		w.dirty = false
+	}
+}
+
+// finish syncs and closes the file; Close returns the first error.
+func (j *Journal) finish(w *lineWriter) {
+	j.sync(w)
+	if err := j.f.Close(); err != nil && w.failed == nil {
+		w.failed = j.writeError(err)
+	}
+	j.closeErr = w.failed
 }
 
 func (j *Journal) writeError(err error) error {

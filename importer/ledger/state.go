@@ -265,6 +265,13 @@ func (s *State) apply(l journalLine) error {
 		s.errs[l.Row] = rowErr{code: l.ErrorCode, msg: l.Error}
 	}
 
+	s.applyExt(l, code, company, created)
+	return nil
+}
+
+// applyExt folds a finished line into what is known about its
+// extCustomerId across runs.
+func (s *State) applyExt(l journalLine, code uint8, company uint16, created bool) {
 	e, known := s.exts[l.ExtCustomerID]
 	e.flags &^= extPending
 	if l.Status == row.StatusInDoubt || l.Unanswered {
@@ -283,7 +290,6 @@ func (s *State) apply(l journalLine) error {
 	case known:
 		delete(s.exts, l.ExtCustomerID)
 	}
-	return nil
 }
 
 // Read reads a journal into a State. A missing file is an empty

@@ -236,71 +236,87 @@ func (s *submitter) work(jobs <-chan Job) error {
 // do runs one job's attempts and journals its outcome. A job stopped before
 // its first attempt leaves no trace: the run reports it not_attempted.
 func (s *submitter) do(job Job, ack chan error) error {
-	var (
-		res      jobResult
-		started  bool
-		fatal    error
-		budget   = s.opts.Retries
-		attempts = 0
-	)
-	op := func() (owrapi.Created, error) {
-		ticket, err := s.turn()
-		if err != nil {
-			return owrapi.Created{}, backoff.Permanent(err)
-		}
-		if !started {
-			if err := s.journal.Begin(job.Row, job.ExtCustomerID, job.ExtCustomerNumber, ack); err != nil {
-				fatal = err
-				return owrapi.Created{}, backoff.Permanent(err)
-			}
-			started = true
-			s.started.Add(1)
-			if s.stopCtx.Err() != nil {
-				return owrapi.Created{}, backoff.Permanent(errStopped)
-			}
-		}
-		attempts++
-		if attempts > 1 {
-			s.retries.Add(1)
-		}
-		sentAt := s.clock.Now()
-		created, err := s.client.Create(s.reqCtx, job.Body)
-		a := classify(s.stopCtx, err)
-		s.observe(job, ticket, sentAt, err, a)
-		res.attempts, res.err = attempts, err
-		if err == nil {
-			res.created = created
-			return created, nil
-		}
-		if a.MayHaveCreated {
-			res.unanswered = true
-		}
-		if !a.Retry {
-			return owrapi.Created{}, backoff.Permanent(err)
-		}
-		if !s.outageRetry(a, sentAt) {
-			if budget == 0 {
-				return owrapi.Created{}, backoff.Permanent(err)
-			}
-			budget--
-		}
-		if a.Wait > 0 {
-			return owrapi.Created{}, &backoff.RetryAfterError{Duration: a.Wait}
-		}
-		return owrapi.Created{}, err
-	}
-	_, _ = backoff.Retry(s.stopCtx, op,
+	r := &rowAttempts{s: s, job: job, ack: ack, budget: s.opts.Retries}
+	_, _ = backoff.Retry(s.stopCtx, r.attempt,
 		backoff.WithBackOff(newBackoff(s.opts.BackoffInitial, s.opts.BackoffMax)),
 		backoff.WithMaxElapsedTime(0))
-	if fatal != nil {
-		return fatal
+	if r.fatal != nil {
+		return r.fatal
 	}
-	if !started {
+	if !r.started {
 		return nil
 	}
-	res.stopped = s.stopCtx.Err() != nil
-	o := decideOutcome(job, res)
-	return s.journal.End(o, s.notify, ack)
+	r.res.stopped = s.stopCtx.Err() != nil
+	return s.journal.End(decideOutcome(job, r.res), s.notify, ack)
+}
+
+// rowAttempts is one job's attempts in progress, for backoff.Retry.
+type rowAttempts struct {
+	s       *submitter
+	job     Job
+	ack     chan error
+	res     jobResult
+	started bool  // the journal has the row's started line
+	fatal   error // the journal failed: the run must stop
+	budget  int   // retries left for the row's own failures
+}
+
+// attempt sends the job once, when its turn comes, and says whether and
+// when backoff.Retry should call it again.
+func (r *rowAttempts) attempt() (owrapi.Created, error) {
+	s := r.s
+	ticket, err := s.turn()
+	if err != nil {
+		return owrapi.Created{}, backoff.Permanent(err)
+	}
+	if err := r.begin(); err != nil {
+		return owrapi.Created{}, backoff.Permanent(err)
+	}
+	r.res.attempts++
+	if r.res.attempts > 1 {
+		s.retries.Add(1)
+	}
+	sentAt := s.clock.Now()
+	created, err := s.client.Create(s.reqCtx, r.job.Body)
+	a := classify(s.stopCtx, err)
+	s.observe(r.job, ticket, sentAt, err, a)
+	r.res.err = err
+	if err == nil {
+		r.res.created = created
+		return created, nil
+	}
+	r.res.unanswered = r.res.unanswered || a.MayHaveCreated
+	if !a.Retry {
+		return owrapi.Created{}, backoff.Permanent(err)
+	}
+	if !s.outageRetry(a, sentAt) {
+		if r.budget == 0 {
+			return owrapi.Created{}, backoff.Permanent(err)
+		}
+		r.budget--
+	}
+	if a.Wait > 0 {
+		return owrapi.Created{}, &backoff.RetryAfterError{Duration: a.Wait}
+	}
+	return owrapi.Created{}, err
+}
+
+// begin journals the row's started line before its first attempt, so a
+// crash from here on leaves a trace. A run stopped meanwhile sends nothing.
+func (r *rowAttempts) begin() error {
+	if r.started {
+		return nil
+	}
+	if err := r.s.journal.Begin(r.job.Row, r.job.ExtCustomerID, r.job.ExtCustomerNumber, r.ack); err != nil {
+		r.fatal = err
+		return err
+	}
+	r.started = true
+	r.s.started.Add(1)
+	if r.s.stopCtx.Err() != nil {
+		return errStopped
+	}
+	return nil
 }
 
 // turn waits until this worker may send an attempt: after the run's first

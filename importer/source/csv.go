@@ -64,29 +64,9 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 			`Use utf-8, windows-1252 or utf-16 for source.encoding in the mapping, or remove it to detect the encoding.`, err)
 	}
 
-	// text is the sample as UTF-8, for the sniffing below.
-	var (
-		text []byte
-		r    io.Reader
-	)
-	if enc.enc == nil {
-		text = bytes.Clone(sample[enc.bomLen:])
-		if _, err := br.Discard(enc.bomLen); err != nil {
-			return nil, openError(path, err)
-		}
-		r = br
-	} else {
-		// BOMOverride: a byte order mark in the file beats the mapping.
-		text, _, _ = transform.Bytes(xunicode.BOMOverride(enc.enc.NewDecoder()), sample)
-		r = transform.NewReader(br, xunicode.BOMOverride(enc.enc.NewDecoder()))
-	}
-	if bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0 {
-		// Old Mac exports end lines with a lone CR, which encoding/csv
-		// does not see as a line end.
-		r, text = crReader{r}, bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
-	}
-	if _, ok := r.(*bufio.Reader); !ok {
-		r = bufio.NewReaderSize(r, csvSampleSize)
+	r, text, err := decodedText(br, sample, enc)
+	if err != nil {
+		return nil, openError(path, err)
 	}
 	if delim == 0 {
 		delim = sniffDelimiter(text, complete)
@@ -124,6 +104,35 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 
 // RowsHint estimates how many rows the file holds from its size and the
 // length of the rows read so far, so that Validate can size its duplicate
+// decodedText puts the decoder of enc behind br and returns the reader of
+// the file as UTF-8 text, and the sample as UTF-8 for the sniffing.
+func decodedText(br *bufio.Reader, sample []byte, enc textEncoding) (io.Reader, []byte, error) {
+	var (
+		text []byte
+		r    io.Reader
+	)
+	if enc.enc == nil {
+		text = bytes.Clone(sample[enc.bomLen:])
+		if _, err := br.Discard(enc.bomLen); err != nil {
+			return nil, nil, err
+		}
+		r = br
+	} else {
+		// BOMOverride: a byte order mark in the file beats the mapping.
+		text, _, _ = transform.Bytes(xunicode.BOMOverride(enc.enc.NewDecoder()), sample)
+		r = transform.NewReader(br, xunicode.BOMOverride(enc.enc.NewDecoder()))
+	}
+	if bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0 {
+		// Old Mac exports end lines with a lone CR, which encoding/csv
+		// does not see as a line end.
+		r, text = crReader{r}, bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	}
+	if _, ok := r.(*bufio.Reader); !ok {
+		r = bufio.NewReaderSize(r, csvSampleSize)
+	}
+	return r, text, nil
+}
+
 // index once instead of growing it; 0 when there is nothing to go by.
 func (s *csvSource) RowsHint() int {
 	read, rows := s.rows.r.InputOffset(), int64(s.rows.row)
