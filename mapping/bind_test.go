@@ -201,7 +201,7 @@ func TestBindLookAlikeHeaders(t *testing.T) {
 func TestBindHintsEscapeHeaders(t *testing.T) {
 	m := mustParse(t, "version: 1\n"+validFields)
 	for _, header := range [][]string{
-		{"Klant ID", "Klantnummer", "Naam\x1b[31m", "BTW-nummer", "Gemeente"},                  // closest headers
+		{"Klant ID", "Klantnummer", "Naam\x1b[31m", "BTW-nummer", "Gemeente"},               // closest headers
 		{"Klant ID", "Klantnummer", "Omschr\u202eijving", "BTW-nummer", "Gemeente", "X\ny"}, // the header row listed
 	} {
 		_, err := m.Bind(header)

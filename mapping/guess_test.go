@@ -218,3 +218,86 @@ func TestYAMLScalarRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftLanguage: the comments and TODO examples are in the language of
+// the headers.
+func TestDraftLanguage(t *testing.T) {
+	for _, tc := range exportCases {
+		header, _ := readExport(t, tc)
+		if got := detectLanguage(header); got.String() != tc.lang {
+			t.Errorf("%s: language %s, want %s", tc.file, got, tc.lang)
+		}
+	}
+	tests := []struct {
+		header []string
+		want   []string
+	}{
+		{[]string{"Klantnummer", "Naam", "Gemeente"}, []string{"# owr-import-mapping voor x.csv", "bv.  enterpriseNumber: BTW-nummer"}},
+		{[]string{"N° client", "Nom", "Localité"}, []string{"# Mapping owr-import pour x.csv", `p. ex.  enterpriseNumber: "N° TVA"`}},
+		{[]string{"Customer number", "Name", "City"}, []string{"# owr-import mapping for x.csv", "e.g.  enterpriseNumber: VAT number"}},
+		{[]string{"Naam / Nom", "Gemeente / Commune"}, []string{"# owr-import mapping for x.csv"}}, // bilingual: English
+	}
+	for _, tc := range tests {
+		y := string(Guess(tc.header).YAML("x.csv"))
+		for _, w := range tc.want {
+			if !strings.Contains(y, w) {
+				t.Errorf("%q: draft lacks %q:\n%s", tc.header, w, y)
+			}
+		}
+	}
+}
+
+// TestDraftCommentsStayTrue: no comment states what the mapping does now,
+// since the consultant edits it; the header says the comments describe the
+// file as it was when the draft was written.
+func TestDraftCommentsStayTrue(t *testing.T) {
+	d := Guess([]string{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Gemeente", "Telefoon"})
+	y := string(d.YAML("klanten.csv"))
+	if !strings.Contains(y, `# De commentaren beschrijven "klanten.csv" zoals het was toen "owr-import mapping init" deze mapping schreef`) {
+		t.Errorf("no header line about when the comments were true:\n%s", y)
+	}
+	for _, stale := range []string{"does not read", "niet leest", "ne lit pas"} {
+		if strings.Contains(y, stale) {
+			t.Errorf("the draft says %q, which turns false once the consultant maps the column:\n%s", stale, y)
+		}
+	}
+}
+
+// TestDraftLookAlikes: headers that differ only in case are named in the
+// draft, which reads none of them.
+func TestDraftLookAlikes(t *testing.T) {
+	y := string(Guess([]string{"Klant ID", "Naam", "naam ", "Gemeente"}).YAML("x.csv"))
+	if !strings.Contains(y, `# "Naam", "naam" lijken op elkaar`) {
+		t.Errorf("look-alikes not named:\n%s", y)
+	}
+}
+
+// TestDraftEscapesHeaders: header names (and the file name) holding control
+// characters or escape sequences are escaped in every text the draft
+// writes, and the YAML still reads back.
+func TestDraftEscapesHeaders(t *testing.T) {
+	header := []string{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Gemeente", "Opmerking\x1b[2J\x1b]0;pwned\x07", "Omschr\u202eijving", "Nota\r\nNieuwe regel", "Ruw\xff"}
+	d := Guess(header, []string{"1", "K1", "A", "BE0471650622", "Gent", "x", "y", "z", "w"})
+	y := d.YAML("klanten\x1b[31m.csv")
+	for _, raw := range []string{"\x1b", "\x07", "\u202e", "\r", "\xff"} {
+		if bytes.Contains(y, []byte(raw)) {
+			t.Errorf("draft holds the raw %q:\n%s", raw, y)
+		}
+	}
+	for _, want := range []string{`#   - Opmerking\x1b[2J\x1b]0;pwned\x07`, `#   - Omschr\u202eijving`, `#   - Nota\r\nNieuwe regel`, `#   - Ruw\xff`, `klanten\x1b[31m.csv`} {
+		if !bytes.Contains(y, []byte(want)) {
+			t.Errorf("draft lacks %q:\n%s", want, y)
+		}
+	}
+	if _, err := Parse("m.yaml", y); err != nil {
+		t.Fatalf("draft does not parse: %v\n%s", err, y)
+	}
+	if u := d.UnusedText(); strings.ContainsAny(u, "\x1b\x07\u202e\r\n") || !strings.Contains(u, `Opmerking\x1b[2J`) {
+		t.Errorf("UnusedText = %q", u)
+	}
+	// A column read by the mapping is written as a YAML scalar that reads back.
+	d = Guess([]string{"Klant\x1bID", "Naam\u202e", "Gemeente"})
+	if y := d.YAML("x.csv"); bytes.ContainsAny(y, "\x1b\u202e") {
+		t.Errorf("draft holds a raw control character:\n%s", y)
+	}
+}
