@@ -256,3 +256,66 @@ func TestGuessCountry(t *testing.T) {
 		t.Errorf("country column: %s", got)
 	}
 }
+
+// TestDraftExportsGolden drafts a mapping for every export of
+// testdata/exports from its header and data rows, as `mapping init` does,
+// and compares it with testdata/exports/draft_<name>.yaml (go test -update
+// rewrites them). Every required field must be placed, extCustomerId must
+// read a column whose cells are whole numbers, and the draft must parse,
+// bind and map every data row without an id problem.
+func TestDraftExportsGolden(t *testing.T) {
+	for _, tc := range exportCases {
+		t.Run(tc.file, func(t *testing.T) {
+			header, rows := readExport(t, tc)
+			d := Guess(header, rows...)
+			if tc.headerRow > 1 {
+				d.Source.HeaderRow = tc.headerRow
+			}
+			if len(d.Missing) > 0 {
+				t.Errorf("required fields not placed: %v", d.Missing)
+			}
+			if d.Language() != tc.lang {
+				t.Errorf("comments in %s, want %s", d.Language(), tc.lang)
+			}
+			y := d.YAML(tc.file)
+			path := filepath.Join("testdata", "exports", "draft_"+strings.TrimSuffix(tc.file, ".csv")+".yaml")
+			if *update {
+				if err := os.WriteFile(path, y, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(y, golden) {
+				t.Errorf("draft differs from %s (go test -update to accept):\n%s", path, y)
+			}
+
+			m, err := Parse("mapping.yaml", y)
+			if err != nil {
+				t.Fatalf("the draft does not parse: %v", err)
+			}
+			b, err := m.Bind(header)
+			if err != nil {
+				t.Fatalf("the draft does not bind: %v", err)
+			}
+			for _, bf := range b.fields {
+				if bf.id == fExtCustomerID && (bf.column == "ID" || strings.Contains(strings.ToLower(bf.column), "tva") || strings.Contains(strings.ToLower(bf.column), "btw")) {
+					t.Errorf("extCustomerId reads the wrong column %q", bf.column)
+				}
+			}
+			for _, row := range rows {
+				if isFooterRow(row) {
+					continue
+				}
+				_, problems := b.Apply(row)
+				for _, p := range problems {
+					if p.Field == "extCustomerId" || p.Field == "extCustomerNumber" {
+						t.Errorf("row %q: %s %s: %s", row, p.Field, p.Kind, p.Message)
+					}
+				}
+			}
+		})
+	}
+}
