@@ -19,7 +19,7 @@ var (
 	date    = "unknown"
 )
 
-// Exit codes of DESIGN section 7, the contract scripts rely on.
+// Exit codes, the contract scripts rely on (the README lists them).
 const (
 	exitOK      = 0
 	exitSome    = 1 // finished, some rows not created / not valid

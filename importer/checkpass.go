@@ -10,7 +10,7 @@ import (
 // sent: how many rows there are and how many can be sent (the progress bar's
 // total and --max-invalid's input), and a few bodies for --dry-run.
 type checkPass struct {
-	paths     OutputPaths
+	paths     outputPaths
 	fedBack   bool // the input is one of our own failed-rows files
 	sheet     string
 	headerRow int
@@ -37,7 +37,7 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 	}
 	defer pass.Close()
 	src := pass.src
-	paths, err := PlanOutputs(opts.Path, opts.OutDir, src.Format(), opts.JournalTag)
+	paths, err := planOutputs(opts.Path, opts.OutDir, src.Format(), opts.JournalTag)
 	if err != nil {
 		return nil, err
 	}

@@ -34,41 +34,41 @@ func inputColumns(header []string) []int {
 	return keep
 }
 
-// OutputPaths are the files one job reads and writes. They are derived from
+// outputPaths are the files one job reads and writes. They are derived from
 // the input name so a second run on the same input finds its journal.
-type OutputPaths struct {
+type outputPaths struct {
 	Results string
 	Failed  string
 	Journal string
 }
 
-// PlanOutputs names the output files for input in outDir (the input's folder
+// planOutputs names the output files for input in outDir (the input's folder
 // when empty) and refuses any name that would overwrite the input itself.
 // journalTag names the API the journal remembers (see JournalTag): rows
 // created on dev must not count as created on prod.
-func PlanOutputs(input, outDir string, format row.Format, journalTag string) (OutputPaths, error) {
+func planOutputs(input, outDir string, format row.Format, journalTag string) (outputPaths, error) {
 	if outDir == "" {
 		outDir = filepath.Dir(input)
 	}
 	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
-		return OutputPaths{}, &row.InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
+		return outputPaths{}, &row.InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
 	} else if err != nil {
 		// A folder named for this migration is created as a consultant expects.
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return OutputPaths{}, &row.InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
+			return outputPaths{}, &row.InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
 		}
 	}
 	base := filepath.Base(input)
 	name := strings.TrimSuffix(base, filepath.Ext(base))
 	ext := "." + string(format)
-	p := OutputPaths{
+	p := outputPaths{
 		Results: filepath.Join(outDir, name+".results"+ext),
 		Failed:  filepath.Join(outDir, name+".failed"+ext),
 		Journal: filepath.Join(outDir, name+journalInfix(journalTag)+".journal.csv"),
 	}
 	for _, out := range []string{p.Results, p.Failed, p.Journal} {
 		if samePath(out, input) {
-			return OutputPaths{}, &row.InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
+			return outputPaths{}, &row.InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
 		}
 	}
 	return p, nil

@@ -22,7 +22,7 @@ func TestPlanOutputsNamesAJournalPerAPI(t *testing.T) {
 		{"", "https://api.example.test/", false, "export.api.example.test.journal.csv"},
 	}
 	for _, tt := range tests {
-		p, err := PlanOutputs(in, "", row.FormatXLSX, JournalTag(tt.env, tt.baseURL, tt.sandbox))
+		p, err := planOutputs(in, "", row.FormatXLSX, JournalTag(tt.env, tt.baseURL, tt.sandbox))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestPlanOutputsNamesAJournalPerAPI(t *testing.T) {
 
 func TestPlanOutputsOutDir(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "results", "klant-x")
-	if _, err := PlanOutputs("export.csv", missing, row.FormatCSV, ""); err != nil {
+	if _, err := planOutputs("export.csv", missing, row.FormatCSV, ""); err != nil {
 		t.Fatalf("a missing --out-dir: %v, want it created", err)
 	}
 	if st, err := os.Stat(missing); err != nil || !st.IsDir() {
@@ -47,7 +47,7 @@ func TestPlanOutputsOutDir(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := PlanOutputs("export.csv", file, row.FormatCSV, ""); err == nil {
+	if _, err := planOutputs("export.csv", file, row.FormatCSV, ""); err == nil {
 		t.Fatal("no error for an --out-dir that is a file")
 	}
 }
@@ -59,7 +59,7 @@ func TestPlanOutputsStayInOutDir(t *testing.T) {
 		"../../export.csv",
 		filepath.Join("a", "b", "..", "..", "..", "klanten lijst.csv"),
 	} {
-		p, err := PlanOutputs(in, outDir, row.FormatCSV, "dev")
+		p, err := planOutputs(in, outDir, row.FormatCSV, "dev")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 // deterministic), the journal gives what the API said. A valid row with no
 // journal line from this run was never attempted. Counts and the most
 // frequent problems go into sum.
-func render(ctx context.Context, opts RunOptions, paths OutputPaths, state *ledger.State, since time.Time, sum *Summary) ([]string, error) {
+func render(ctx context.Context, opts RunOptions, paths outputPaths, state *ledger.State, since time.Time, sum *Summary) ([]string, error) {
 	pass, err := openPass(opts.Input)
 	if err != nil {
 		return nil, err

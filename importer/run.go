@@ -36,9 +36,9 @@ type RunOptions struct {
 	Stdout       io.Writer // --dry-run prints bodies here
 }
 
-// ErrTooManyInvalid is returned (wrapped) when --max-invalid stops a run
+// errTooManyInvalid is returned (wrapped) when --max-invalid stops a run
 // before anything is sent.
-var ErrTooManyInvalid = errors.New("too many invalid rows")
+var errTooManyInvalid = errors.New("too many invalid rows")
 
 // Run imports the input: a validation pass over the whole file (counts, and
 // --max-invalid before anything is sent), then a send pass that skips rows
@@ -72,7 +72,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		sum.Files = files
 		sum.Elapsed = Duration(time.Since(start))
 		return sum, fmt.Errorf("%w: %d of %d rows are invalid, more than --max-invalid %s allows; this usually means the mapping is wrong. Nothing was sent. See %s for every problem, or run `owr-import validate`",
-			ErrTooManyInvalid, pass.invalid, pass.rows, opts.MaxInvalid, paths.Results)
+			errTooManyInvalid, pass.invalid, pass.rows, opts.MaxInvalid, paths.Results)
 	}
 
 	if err := checkWritable(paths.Results, paths.Failed); err != nil {
@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 			userHook(o)
 		}
 	}
-	stats, sendErr := sendRows(ctx, opts, earlier, journal, subOpts, prog.outcome)
+	stats, sendErr := sendRows(ctx, opts, earlier, journal, subOpts)
 	prog.close()
 	if err := journal.Close(); err != nil && sendErr == nil {
 		sendErr = err
@@ -150,7 +150,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 // created are journaled as skipped and never resent; rows an earlier run
 // may have created without learning it are flagged (Job.MayExist) so a 409
 // on them means in_doubt, not conflict.
-func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *ledger.Journal, sub send.SubmitOptions, onSkip func(row.Outcome)) (send.SubmitStats, error) {
+func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *ledger.Journal, sub send.SubmitOptions) (send.SubmitStats, error) {
 	pass, err := openPass(opts.Input)
 	if err != nil {
 		return send.SubmitStats{}, err
@@ -169,11 +169,9 @@ func sendRows(ctx context.Context, opts RunOptions, earlier *ledger.State, j *le
 				return nil
 			}
 			if skipped, ok := alreadyCreated(rec, v.Customer, earlier, earlierFile); ok {
-				if err := j.End(skipped, nil, nil); err != nil {
-					return err
-				}
-				onSkip(skipped)
-				return nil
+				// The journal goroutine reports it, like every sent row, so
+				// sub.OnOutcome is only ever called from that one goroutine.
+				return j.End(skipped, sub.OnOutcome, nil)
 			}
 			job, err := newJob(rec, v.Customer, earlier.MayExist(v.Customer.ExtCustomerID) || earlierFile.outcome(rec.Values).mayExist())
 			if err != nil {

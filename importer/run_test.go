@@ -213,8 +213,8 @@ func TestRunMaxInvalidSendsNothing(t *testing.T) {
 	opts := testRunOptions(t, in, testClient(t, srv, ""))
 	opts.MaxInvalid = Threshold{Percent: 20, IsPercent: true}
 	_, err := Run(context.Background(), opts)
-	if !errors.Is(err, ErrTooManyInvalid) {
-		t.Fatalf("Run error = %v, want ErrTooManyInvalid", err)
+	if !errors.Is(err, errTooManyInvalid) {
+		t.Fatalf("Run error = %v, want errTooManyInvalid", err)
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("sent %d requests, want none", n)

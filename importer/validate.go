@@ -45,7 +45,7 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 		return nil, err
 	}
 	defer src.Close()
-	paths, err := PlanOutputs(in.Path, in.OutDir, src.Format(), "")
+	paths, err := planOutputs(in.Path, in.OutDir, src.Format(), "")
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (vp *validatePass) run(ctx context.Context, binding *mapping.Binding) error
 }
 
 // summary is what a finished pass tells the consultant.
-func (vp *validatePass) summary(in Input, paths OutputPaths, start time.Time) *Summary {
+func (vp *validatePass) summary(in Input, paths outputPaths, start time.Time) *Summary {
 	sum := &Summary{
 		Command: "validate", Input: in.Path, Sheet: vp.src.Sheet(), HeaderRow: vp.src.HeaderRow(),
 		Counts: map[row.Status]int{}, Rows: vp.rows, Notes: inputNotes(vp.src),

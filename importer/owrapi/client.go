@@ -19,7 +19,8 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// The Customers API environments of DESIGN section 2.
+// The Customers API environments, as its documentation names them; a moved
+// host is reached with --base-url.
 const (
 	BaseURLDev  = "https://owr-public-services-dev.herokuapp.com"
 	BaseURLProd = "https://owr-public-services-prod.herokuapp.com"
@@ -126,12 +127,6 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		},
 	}, nil
 }
-
-// Endpoint is the URL customers are posted to, for messages and the summary.
-func (c *Client) Endpoint() string { return c.endpoint }
-
-// Timeout is the per-attempt limit in force.
-func (c *Client) Timeout() time.Duration { return c.timeout }
 
 func checkKey(what, env, key string) error {
 	if key == "" {

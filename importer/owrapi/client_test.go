@@ -294,8 +294,8 @@ func TestNewClientChecks(t *testing.T) {
 				if err != nil {
 					t.Fatalf("NewClient: %v", err)
 				}
-				if c.Endpoint() != tt.endpoint {
-					t.Errorf("endpoint %q, want %q", c.Endpoint(), tt.endpoint)
+				if c.endpoint != tt.endpoint {
+					t.Errorf("endpoint %q, want %q", c.endpoint, tt.endpoint)
 				}
 				return
 			}

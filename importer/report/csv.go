@@ -179,7 +179,7 @@ func (c *csvResultWriter) WriteEncoded(rows []byte) error {
 	}
 	// A whole batch of rows: write it as it is rather than copy it first.
 	c.flush()
-	c.write(rows)
+	c.writeBytes(rows)
 	return c.err
 }
 
@@ -257,12 +257,12 @@ func (c *csvResultWriter) flush() {
 	if len(c.buf) == 0 || c.err != nil {
 		return
 	}
-	c.write(c.buf)
+	c.writeBytes(c.buf)
 	c.buf = c.buf[:0]
 }
 
-// write writes p to the temporary file, keeping the first error.
-func (c *csvResultWriter) write(p []byte) {
+// writeBytes writes p to the temporary file, keeping the first error.
+func (c *csvResultWriter) writeBytes(p []byte) {
 	if c.err != nil {
 		return
 	}

@@ -15,8 +15,8 @@ import (
 // more than 30 s between two attempts of a row. Jitter (±50 %) keeps the
 // workers from retrying in lockstep after a shared failure.
 const (
-	DefaultBackoffInitial = 500 * time.Millisecond
-	DefaultBackoffMax     = 30 * time.Second
+	defaultBackoffInitial = 500 * time.Millisecond
+	defaultBackoffMax     = 30 * time.Second
 )
 
 // attempt is what one HTTP attempt's result means for the run. Every rule

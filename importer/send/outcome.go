@@ -28,8 +28,8 @@ const (
 	msgUnreadableDone = " Check it in Onlinewerkrooster."
 )
 
-// decideOutcome turns a job's attempts into its one final status (DESIGN
-// section 7). A 409 is a plain conflict only when nothing suggests that we
+// decideOutcome turns a job's attempts into its one final status (the
+// statuses are listed in docs/architecture.md). A 409 is a plain conflict only when nothing suggests that we
 // created the customer ourselves: after an unanswered attempt of this run, or
 // for a row an earlier run left unanswered (job.MayExist), it is in_doubt.
 func decideOutcome(job Job, r jobResult) row.Outcome {

@@ -16,10 +16,14 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Submission defaults (DESIGN section 8).
+// Submission defaults; the command line shows these same values in --help.
 const (
+	DefaultRate      = 10.0 // requests per second: conservative for a small SaaS
+	DefaultBurst     = 1
+	DefaultWorkers   = 4
+	DefaultRetries   = 5
 	DefaultMaxOutage = 2 * time.Minute
-	DefaultGrace     = 5 * time.Second
+	DefaultGrace     = 10 * time.Second
 )
 
 // Job is one valid row ready to send: its body is encoded once and sent as
@@ -48,7 +52,7 @@ type SubmitOptions struct {
 	// this long to be answered before they are cancelled. Default DefaultGrace.
 	Grace time.Duration
 	// Backoff between attempts of a row: exponential from BackoffInitial,
-	// capped at BackoffMax, with jitter. Defaults DefaultBackoffInitial/Max.
+	// capped at BackoffMax, with jitter. Defaults defaultBackoffInitial/Max.
 	BackoffInitial time.Duration
 	BackoffMax     time.Duration
 
@@ -74,10 +78,10 @@ func (o SubmitOptions) withDefaults() SubmitOptions {
 		o.Grace = DefaultGrace
 	}
 	if o.BackoffInitial <= 0 {
-		o.BackoffInitial = DefaultBackoffInitial
+		o.BackoffInitial = defaultBackoffInitial
 	}
 	if o.BackoffMax <= 0 {
-		o.BackoffMax = DefaultBackoffMax
+		o.BackoffMax = defaultBackoffMax
 	}
 	o.BackoffMax = max(o.BackoffMax, o.BackoffInitial)
 	if o.clock == nil {

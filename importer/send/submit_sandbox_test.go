@@ -43,8 +43,8 @@ func customerJobs(t *testing.T, n int) []Job {
 	return jobs
 }
 
-// TestSubmitAgainstFaultySandbox is the end-to-end promise of DESIGN section
-// 8: through 503s, 429s, connections dropped after the create and requests
+// TestSubmitAgainstFaultySandbox is the end-to-end promise of the sending
+// rules: through 503s, 429s, connections dropped after the create and requests
 // hung past the client timeout, every row ends created or in_doubt, no
 // customer is created twice, and every reported customerId is the real one.
 func TestSubmitAgainstFaultySandbox(t *testing.T) {
