@@ -14,6 +14,7 @@ type noteKind int
 const (
 	noteNone            noteKind = iota
 	noteNotWhole                 // a candidate id column holds values that are not whole numbers
+	noteSomeNotWhole             // the id column holds a few cells that are not whole numbers
 	noteExternalID               // another system's record id (Odoo's ID)
 	noteCodeIsID                 // the customer code feeds extCustomerId too
 	noteIDIsNumber               // no code column: the id feeds extCustomerNumber too
@@ -59,6 +60,7 @@ var draftLanguages = [...]draftTexts{
 		examples: [numFields]string{"Customer ID", "Customer number", "Name", "VAT number", "Street", "House number", "City", "Postal code", "Country"},
 		notes: map[noteKind]string{
 			noteNotWhole:        "%s holds %s, which is not a whole number, so it cannot be the id: the API wants a whole number per customer.",
+			noteSomeNotWhole:    "%s holds %s, which is not a whole number: validate reports such rows as invalid; fix them in the file.",
 			noteExternalID:      "%s holds the exporting package's own record ids (%s), not a customer number: not used.",
 			noteCodeIsID:        "the customer code %s is the id too: its values are whole numbers.",
 			noteIDIsNumber:      "no customer-number column: %s is sent as the number too.",
@@ -87,6 +89,7 @@ var draftLanguages = [...]draftTexts{
 		examples: [numFields]string{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Straat", "Huisnummer", "Gemeente", "Postcode", "Land"},
 		notes: map[noteKind]string{
 			noteNotWhole:        "%s bevat %s, geen geheel getal, dus dat kan de id niet zijn: de API wil een geheel getal per klant.",
+			noteSomeNotWhole:    "%s bevat %s, geen geheel getal: validate meldt zulke rijen als ongeldig; verbeter ze in het bestand.",
 			noteExternalID:      "%s bevat de eigen record-id's van het pakket (%s), geen klantnummer: niet gebruikt.",
 			noteCodeIsID:        "de klantcode %s is ook de id: de waarden zijn gehele getallen.",
 			noteIDIsNumber:      "geen kolom met een klantnummer: %s wordt ook als nummer gestuurd.",
@@ -115,6 +118,7 @@ var draftLanguages = [...]draftTexts{
 		examples: [numFields]string{"ID client", "N° client", "Nom", "N° TVA", "Rue", "Numéro", "Localité", "Code postal", "Pays"},
 		notes: map[noteKind]string{
 			noteNotWhole:        "%s contient %s, qui n'est pas un nombre entier, donc ce ne peut pas être l'identifiant : l'API veut un nombre entier par client.",
+			noteSomeNotWhole:    "%s contient %s, qui n'est pas un nombre entier : validate signale ces lignes comme invalides ; corrigez-les dans le fichier.",
 			noteExternalID:      "%s contient les identifiants internes du logiciel (%s), pas un numéro de client : non utilisée.",
 			noteCodeIsID:        "le code client %s sert aussi d'identifiant : ses valeurs sont des nombres entiers.",
 			noteIDIsNumber:      "pas de colonne de numéro de client : %s est aussi envoyé comme numéro.",

@@ -196,11 +196,15 @@ func Guess(header []string, rows ...[]string) *Draft {
 		}
 		switch {
 		case c.role == roleField && c.field == fExtCustomerID:
-			if bad, ok := c.notWhole(); ok {
+			bad, ok := c.notWhole()
+			if ok {
 				rejected = append(rejected, guessNote{kind: noteNotWhole, column: c.name, example: bad})
 				continue
 			}
 			use(fExtCustomerID, i)
+			if bad != "" {
+				notes[fExtCustomerID] = guessNote{kind: noteSomeNotWhole, column: c.name, example: bad}
+			}
 		case c.role == roleExternalID:
 			rejected = append(rejected, guessNote{kind: noteExternalID, column: c.name, example: c.example()})
 		}
@@ -224,12 +228,16 @@ func Guess(header []string, rows ...[]string) *Draft {
 		}
 		for _, i := range order {
 			c := &cols[i]
-			if bad, ok := c.notWhole(); ok {
+			bad, ok := c.notWhole()
+			if ok {
 				rejected = append(rejected, guessNote{kind: noteNotWhole, column: c.name, example: bad})
 				continue
 			}
 			use(fExtCustomerID, i)
 			notes[fExtCustomerID] = guessNote{kind: noteCodeIsID, column: c.name}
+			if bad != "" {
+				notes[fExtCustomerID] = guessNote{kind: noteSomeNotWhole, column: c.name, example: bad}
+			}
 			break
 		}
 	}
@@ -383,16 +391,21 @@ func (p exportProfile) matches(present map[string]bool) bool {
 	return false
 }
 
-// notWhole returns the first sample value that is not a whole number, the
-// way Apply reads extCustomerId. Without sample values nothing is known and
-// ok is false.
+// notWhole tells whether the column's sample values are not whole numbers
+// (the way Apply reads extCustomerId): more than one in ten of them is not.
+// A rarer bad cell is a row to fix, not a column that is no id; it comes
+// back as bad with ok false. Without sample values nothing is known.
 func (c *guessCol) notWhole() (bad string, ok bool) {
+	n := 0
 	for _, v := range c.values {
 		if _, f := integerTransform(v); f.failed() {
-			return v, true
+			if n == 0 {
+				bad = v
+			}
+			n++
 		}
 	}
-	return "", false
+	return bad, 10*n > len(c.values)
 }
 
 func (c *guessCol) example() string {

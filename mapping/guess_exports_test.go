@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // exportCase is one file of testdata/exports: a customer-list export of a
@@ -317,5 +319,46 @@ func TestDraftExportsGolden(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGuessSamplesNeedNoEdit: `mapping init` on samples/customers.csv with
+// its first 50 rows (as cmd_mapping.go is to pass them) still gives a
+// mapping that needs no edit. The export plants an id typo ("1O14"): one bad
+// cell among whole numbers is a row to fix, not a column that is not an id.
+func TestGuessSamplesNeedNoEdit(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "samples", "customers.csv"))
+	if err != nil {
+		t.Skip(err)
+	}
+	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(text))
+	r.Comma = ';'
+	all, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows := all[0], all[1:min(len(all), 51)]
+	d := Guess(header, rows...)
+	want := "extCustomerId<-Klant ID[] extCustomerNumber<-Klantnummer[] name<-Bedrijfsnaam[] enterpriseNumber<-BTW-nummer[vat] " +
+		"address.street<-Adres[street] address.streetNumber<-Adres[house_number] address.city<-Gemeente[] address.postalCode<-Postcode[] " +
+		"address.country<-Land[country]"
+	if got := fieldLine(d, "extCustomerId", "extCustomerNumber", "name", "enterpriseNumber", "address.street", "address.streetNumber",
+		"address.city", "address.postalCode", "address.country"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	y := d.YAML("customers.csv")
+	if !bytes.Contains(y, []byte(`"1O14"`)) {
+		t.Errorf("the draft does not point at the id typo:\n%s", y)
+	}
+	m, err := Parse("mapping.yaml", y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Bind(header); err != nil {
+		t.Fatal(err)
 	}
 }
