@@ -25,6 +25,8 @@ type sandboxOptions struct {
 	quiet       bool
 	seed        int64
 	faults      sandbox.Faults
+	capacity    float64
+	queue       int
 
 	stdout, stderr io.Writer
 	getenv         func(string) string
@@ -46,12 +48,19 @@ Point a run at it with --base-url, or rehearse bad days with the fault flags:
 latency, 500 errors, Heroku 503 pages, 429 throttling, dropped connections and
 requests that hang past the client's timeout.
 
+--capacity gives the sandbox a capacity, to rehearse a client that adapts its
+rate: creates are served one at a time at that rate, so latency grows as the
+load nears it; more than --queue waiting get 429 with Retry-After, and a create
+whose turn would come after 30 s gets Heroku's 503 page. Change it while the
+sandbox runs with PUT /sandbox/capacity (body: the new rate, 0 = no limit).
+
 Keys: --api-key/--customer-key (kept in the --db file for later starts), else
 OWR_API_KEY/OWR_CUSTOMER_KEY (this session only), else the keys kept in the
 --db file; a new file gets random sandbox-only keys, printed at every start.`,
 		Example: `  owr-import sandbox
   owr-import sandbox --db :memory: --api-key k --customer-key c
-  owr-import sandbox --error-rate 0.05 --unavailable-rate 0.02 --throttle 10 --seed 7`,
+  owr-import sandbox --error-rate 0.05 --unavailable-rate 0.02 --throttle 10 --seed 7
+  owr-import sandbox --capacity 40 --queue 4`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.stdout, opts.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -76,6 +85,8 @@ OWR_API_KEY/OWR_CUSTOMER_KEY (this session only), else the keys kept in the
 	f.Float64Var(&opts.faults.HangRate, "hang-rate", 0, "share of creates stored and then answered only after --hang (0..1)")
 	f.DurationVar(&opts.faults.Hang, "hang", 0, "how long a hung create is held (longer than the client's timeout, e.g. 40s)")
 	f.Float64Var(&opts.faults.Throttle, "throttle", 0, "creates accepted per second; above it answer 429 with Retry-After (0 = no limit)")
+	f.Float64Var(&opts.capacity, "capacity", 0, "creates served per second, one at a time: latency grows with the load, a full queue answers 429 (0 = no limit; PUT /sandbox/capacity changes it)")
+	f.IntVar(&opts.queue, "queue", sandbox.DefaultQueue, "with --capacity: creates that may wait for their turn before the next one gets 429")
 	return cmd
 }
 
@@ -90,6 +101,9 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 	if o.faults.Hang > 0 && o.faults.HangRate == 0 {
 		fmt.Fprintln(o.stderr, "note: --hang has no effect without --hang-rate")
 	}
+	if o.queue < 1 {
+		return fmt.Errorf("--queue is %d: at least one create must be able to wait for its turn; give 1 or more (default %d)", o.queue, sandbox.DefaultQueue)
+	}
 	apiKey, apiFrom := pickKey(o.apiKey, "--api-key", o.getenv("OWR_API_KEY"), "OWR_API_KEY")
 	custKey, custFrom := pickKey(o.customerKey, "--customer-key", o.getenv("OWR_CUSTOMER_KEY"), "OWR_CUSTOMER_KEY")
 	cfg := sandbox.Config{
@@ -99,6 +113,8 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 		SaveCustomerKey: custFrom == "--customer-key",
 		DB:              o.db,
 		Faults:          o.faults,
+		Capacity:        o.capacity,
+		Queue:           o.queue,
 		Seed:            o.seed,
 	}
 	if !o.quiet {
@@ -170,12 +186,18 @@ func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom strin
 	if faults := describeFaults(o.faults, o.seed); faults != "" {
 		fmt.Fprintln(w, "Faults:", faults)
 	}
+	if o.capacity > 0 {
+		fmt.Fprintf(w, "Capacity: %g creates/s, up to %d waiting (429 beyond, Heroku's 503 page for a turn after 30 s)\n", o.capacity, o.queue)
+	}
 	fmt.Fprintln(w, "Try it:")
 	fmt.Fprintf(w, `  curl -sS -X POST %s/api/customers/ \
     -H %s -H %s -H 'content-type: application/json' \
     -d '{"extCustomerId": 1001, "extCustomerNumber": "C1001", "name": "Bakkerij Janssens", "enterpriseNumber": "BE0123456789", "address": {"street": "Kerkstraat", "streetNumber": "15B", "city": "Gent", "postalCode": "9000", "country": "belgium"}}'
 `, srv.URL, apiHdr, custHdr)
 	fmt.Fprintf(w, "  curl -sS %s/api/customers -H %s -H %s\n", srv.URL, apiHdr, custHdr)
+	if o.capacity > 0 {
+		fmt.Fprintf(w, "  curl -sS -X PUT %s/sandbox/capacity -H %s -H %s -d 20   # a new capacity, at once\n", srv.URL, apiHdr, custHdr)
+	}
 	if !srv.GeneratedAPIKey || !srv.GeneratedCustomerKey {
 		fmt.Fprintln(w, "  (with OWR_API_KEY / OWR_CUSTOMER_KEY set to the keys you gave)")
 	}

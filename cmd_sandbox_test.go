@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -173,6 +174,66 @@ func TestSandboxCommandKeepsKeys(t *testing.T) {
 			}
 			if out := stop(); !strings.Contains(out, "sandbox stopped") {
 				t.Errorf("no stop message:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestSandboxCommandCapacity checks the capacity flags: the banner says how to
+// change the capacity, the sandbox serves it on /sandbox/capacity, and
+// nonsense is refused with a message naming the flag.
+func TestSandboxCommandCapacity(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		wantState string   // GET /sandbox/capacity
+		wantInOut []string // in the banner
+		wantErr   string   // the command fails with this
+	}{
+		{name: "off by default", wantState: `{"capacity":0,"queue":4}`},
+		{name: "a capacity and a queue", args: []string{"--capacity", "40", "--queue", "2"},
+			wantState: `{"capacity":40,"queue":2}`,
+			wantInOut: []string{"Capacity: 40 creates/s, up to 2 waiting", "/sandbox/capacity"}},
+		{name: "negative capacity", args: []string{"--capacity", "-3"}, wantErr: "--capacity is -3"},
+		{name: "no queue", args: []string{"--capacity", "5", "--queue", "0"}, wantErr: "--queue is 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--db", ":memory:"}, tc.args...)
+			if tc.wantErr != "" {
+				opts := &sandboxOptions{getenv: func(string) string { return "" }}
+				cmd := newSandboxCmdWith(opts)
+				cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0"}, args...))
+				var out bytes.Buffer
+				cmd.SetOut(&out)
+				cmd.SetErr(&out)
+				err := cmd.ExecuteContext(context.Background())
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			banner, stop := startSandboxCmd(t, nil, args...)
+			defer stop()
+			for _, want := range tc.wantInOut {
+				if !strings.Contains(banner, want) {
+					t.Errorf("banner lacks %q:\n%s", want, banner)
+				}
+			}
+			req, err := http.NewRequest(http.MethodGet, bannerField(bannerURL, banner)+"/sandbox/capacity", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("apikey", bannerField(bannerAPIKey, banner))
+			req.Header.Set("CustomerKey", bannerField(bannerCustKey, banner))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if got := strings.TrimSpace(string(body)); got != tc.wantState {
+				t.Errorf("GET /sandbox/capacity = %s, want %s", got, tc.wantState)
 			}
 		})
 	}

@@ -113,6 +113,16 @@ type Config struct {
 	CompanyID int64
 	// Faults makes the sandbox misbehave on purpose.
 	Faults Faults
+	// Capacity is how many creates per second the sandbox serves, one at a
+	// time, to rehearse a client that adapts its rate: a create waits for
+	// the ones ahead of it, more than Queue waiting get 429 with
+	// Retry-After, and a create whose turn would come after 30 s gets
+	// Heroku's 503 page. Zero means no limit. PUT /sandbox/capacity changes
+	// it while the sandbox runs.
+	Capacity float64
+	// Queue is how many creates may wait for their turn; DefaultQueue when
+	// zero.
+	Queue int
 	// Seed makes fault decisions reproducible: the same seed and the same
 	// sequence of requests give the same faults. Concurrent clients change
 	// the sequence, so reproducibility is exact only for sequential ones.
@@ -126,6 +136,9 @@ type Config struct {
 // are settled later, once the database is open.
 func (cfg Config) withDefaults() (Config, error) {
 	if err := cfg.Faults.Validate(); err != nil {
+		return cfg, err
+	}
+	if err := checkCapacity(cfg.Capacity, cfg.Queue); err != nil {
 		return cfg, err
 	}
 	if cfg.DB == "" {

@@ -9,7 +9,9 @@
 // the tool still cross-compiles without cgo) with uniqueness enforced by the
 // database, keeps its keys in the same file so they survive a restart, and can misbehave on purpose: latency, 500s, Heroku-style 503 HTML
 // pages, 429 throttling, dropped connections and hung requests, all drawn from
-// a seeded generator so a failing test can be replayed.
+// a seeded generator so a failing test can be replayed. It can also be given
+// a capacity (a queue served at a rate that can change while it runs), so an
+// adaptive client can be rehearsed against latency that grows with the load.
 //
 // Behaviour (Handler) and lifecycle (Server) are separate so tests can mount the
 // handler anywhere while `owr-import sandbox` and `run --sandbox` use Start.

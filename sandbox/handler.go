@@ -28,9 +28,12 @@ const MaxBodyBytes = 64 << 10
 //	POST /api/customers, /api/customers/  create a customer (the real API)
 //	GET  /api/customers, /api/customers/  every stored customer, JSON (sandbox only)
 //	GET  /api/requests                    the request log, JSON (sandbox only)
+//	GET  /sandbox/capacity                the capacity and queue depth, JSON (sandbox only)
+//	PUT  /sandbox/capacity                set the capacity: a number of requests per second
 //	GET  /healthz                         200 "ok" once the store is open
 //
-// The GET routes under /api need the same two key headers as a create.
+// The GET routes under /api and /sandbox/capacity need the same two key
+// headers as a create.
 type Handler struct {
 	companyID   int64
 	apiKey      sessionKey
@@ -40,10 +43,12 @@ type Handler struct {
 
 	store  *store
 	faults *injector
+	queue  *queue
 	log    *requestLog
 
-	closing    chan struct{} // closed by release: hung requests answer at once
+	closing    chan struct{} // closed by release: hung and waiting requests answer at once
 	afterStore func()        // test hook: runs once the insert has been decided
+	waiting    func()        // test hook: runs when a create starts waiting for its turn
 	closeOnce  sync.Once
 	bufs       sync.Pool // *[]byte bodies, reused across requests
 }
@@ -78,6 +83,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 		custKeySum:  sha256.Sum256([]byte(custKey.value)),
 		store:       st,
 		faults:      newInjector(cfg.Faults, cfg.Seed),
+		queue:       newQueue(cfg.Capacity, cfg.Queue),
 		log:         newRequestLog(cfg.Log),
 		closing:     make(chan struct{}),
 	}
@@ -121,6 +127,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.listRequests(w, r)
+	case "/sandbox/capacity":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPut {
+			methodNotAllowed(w, "GET, HEAD, PUT")
+			return
+		}
+		h.serveCapacity(w, r)
 	case "/healthz":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			methodNotAllowed(w, "GET, HEAD")
@@ -265,6 +277,11 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		rec.Status = http.StatusServiceUnavailable
 		finish()
 		writeUnavailable(w)
+		return
+	}
+	// The capacity is the app's own: a create waits for its turn before
+	// anything of it is handled, a 401 included.
+	if !h.takeTurn(w, r, &rec, finish) {
 		return
 	}
 	if e := h.authenticate(r); e != nil {

@@ -24,8 +24,9 @@ type RequestRecord struct {
 	CustomerID int64 `json:"customerId,omitempty"`
 	// ErrorCode is the errorCode of a JSON error answer, or empty.
 	ErrorCode string `json:"errorCode,omitempty"`
-	// Fault names the injected fault: "throttle", "unavailable", "error",
-	// "drop", "hang", or empty.
+	// Fault names the injected fault ("throttle", "unavailable", "error",
+	// "drop", "hang") or what the capacity model did ("queue-full": 429,
+	// "router-timeout": 503), or is empty.
 	Fault string `json:"fault,omitempty"`
 }
 
@@ -90,6 +91,22 @@ func (l *requestLog) add(rec RequestRecord, method, path string, took time.Durat
 		b = append(b, " fault="...)
 		b = append(b, rec.Fault...)
 	}
+	b = append(b, '\n')
+	l.line = b
+	_, _ = l.w.Write(b)
+}
+
+// note writes one line about the sandbox itself (not a request), such as a
+// capacity change, to the writer, if any.
+func (l *requestLog) note(msg string) {
+	if l.w == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := time.Now().UTC().AppendFormat(l.line[:0], "2006-01-02T15:04:05.000Z")
+	b = append(b, ' ')
+	b = append(b, msg...)
 	b = append(b, '\n')
 	l.line = b
 	_, _ = l.w.Write(b)
