@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"owr-import/importer/row"
 	"strconv"
 	"strings"
@@ -191,20 +192,25 @@ func (x *xlsxResultWriter) Close() error {
 
 // finish ends the stream and writes the workbook. The autofilter must be
 // set before Flush: the stream writer writes the sheet's trailing parts,
-// the autofilter among them, when it is flushed.
+// the autofilter among them, when it is flushed. The sheet's used range is
+// put right as the workbook is written (see patchZip).
 func (x *xlsxResultWriter) finish() error {
+	used := "A1"
 	if x.width > 0 {
 		last, err := excelize.CoordinatesToCellName(x.width, x.row)
 		if err != nil {
 			return err
 		}
-		if err := x.f.AutoFilter(x.sheet, "A1:"+last, nil); err != nil {
+		used = "A1:" + last
+		if err := x.f.AutoFilter(x.sheet, used, nil); err != nil {
 			return err
 		}
 	}
 	if err := x.sw.Flush(); err != nil {
 		return err
 	}
+	dims := map[string]string{sheetPart(x.sw.SheetID): used}
+	x.f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newPatchZip(w, dims) })
 	return x.f.Write(x.af.f)
 }
 

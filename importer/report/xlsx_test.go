@@ -34,6 +34,7 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 	must(t, err)
 	fmt.Fprintf(&b, "panes: freeze=%v ySplit=%d topLeft=%s\n", panes.Freeze, panes.YSplit, panes.TopLeftCell)
 	fmt.Fprintf(&b, "autofilter: %s\n", wrAutoFilter(t, path))
+	fmt.Fprintf(&b, "dimension: %s\n", wrDimensionRE.FindAllString(wrZipEntry(t, path, "xl/worksheets/sheet1.xml"), -1))
 	for _, dn := range f.GetDefinedName() {
 		fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
 	}
@@ -90,6 +91,7 @@ func TestXLSXResultWriterGolden(t *testing.T) {
 	got := wrDescribeXLSX(t, path)
 	for _, fact := range []string{
 		`sheets: ["Klanten"]`, "panes: freeze=true ySplit=1 topLeft=A2", `<autoFilter ref="$A$1:$F$5"`,
+		`dimension: [<dimension ref="A1:F5"/>]`,
 		`A1 inline-string bold=true fill=[] "Klant ID"`, `E1 inline-string bold=true fill=[DDEBF7] "owr_status"`,
 		`C2 inline-string bold=false fill=[] "0612"`, `E2 inline-string bold=false fill=[] "created"`,
 		`E3 inline-string bold=false fill=[FFC7CE] "invalid"`, `B3 inline-string bold=false fill=[] "=HYPERLINK(\"http://x\")"`,
@@ -132,4 +134,32 @@ func TestXLSXSheetName(t *testing.T) {
 			t.Errorf("xlsxSheetName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// wrXLSXBenchRows is a results workbook of a typical large export.
+const wrXLSXBenchRows = 50_000
+
+// BenchmarkXLSXWriter measures a results workbook written through
+// CreateResultFile, as validate and run write one.
+func BenchmarkXLSXWriter(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.results.xlsx")
+	header := []string{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Adres", "Postcode", "Gemeente",
+		"Land", "Telefoon", "E-mail", "owr_row", "owr_status", "owr_customer_id", "owr_company_id",
+		"owr_http_status", "owr_error_code", "owr_error", "owr_attempts"}
+	b.ReportAllocs()
+	for b.Loop() {
+		w, err := CreateResultFile(path, WriterOptions{Format: row.FormatXLSX, Header: header, OwrFrom: 10, StatusCol: 11, Report: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range wrXLSXBenchRows {
+			if err := w.Write(wrBenchRow); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(wrXLSXBenchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }

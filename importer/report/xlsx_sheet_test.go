@@ -1,0 +1,220 @@
+package report
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"owr-import/importer/row"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// wrZipEntry returns the text of one part of a written workbook, read
+// straight from the zip: what a reader that does not go through excelize
+// sees.
+func wrZipEntry(t testing.TB, path, name string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	must(t, err)
+	defer zr.Close()
+	rc, err := zr.Open(name)
+	must(t, err)
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	must(t, err)
+	return string(data)
+}
+
+// wrDimensionRE finds every dimension element of a sheet.
+var wrDimensionRE = regexp.MustCompile(`<dimension[^>]*>`)
+
+// wrWideHeader is a header of n columns: Col1, Col2, ...
+func wrWideHeader(n int) []string {
+	h := make([]string, n)
+	for i := range h {
+		h[i] = fmt.Sprintf("Col%d", i+1)
+	}
+	return h
+}
+
+// wrWideRows are rows rows of width cells, every one filled.
+func wrWideRows(rows, width int) [][]string {
+	out := make([][]string, rows)
+	for r := range out {
+		out[r] = make([]string, width)
+		for c := range out[r] {
+			out[r][c] = fmt.Sprintf("%d", (r+1)*1000+c)
+		}
+	}
+	return out
+}
+
+// TestXLSXDimension: the sheet declares its real used range, the header
+// row and every data row across every column of the header, so a reader
+// that trusts <dimension> (openpyxl read-only, Power BI) sees all of it.
+func TestXLSXDimension(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		header []string
+		rows   [][]string
+		want   string
+	}{
+		{"header only", wrHeader, nil, "A1:F1"},
+		{"golden rows", wrHeader, wrRows, "A1:F5"},
+		{"one column", []string{"Klant ID"}, [][]string{{"1"}, {"2"}}, "A1:A3"},
+		{"30 columns", wrWideHeader(30), wrWideRows(3, 30), "A1:AD4"},
+		{"last row empty", wrHeader, [][]string{{"1", "", "", "", "valid", ""}, {"", "", "", "", "", ""}}, "A1:F3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "k.results.xlsx")
+			wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: tc.header, StatusCol: -1}, tc.rows)
+			sheet := wrZipEntry(t, path, "xl/worksheets/sheet1.xml")
+			got := wrDimensionRE.FindAllString(sheet, -1)
+			if want := []string{`<dimension ref="` + tc.want + `"/>`}; !reflect.DeepEqual(got, want) {
+				t.Errorf("dimension elements %q, want %q", got, want)
+			}
+			if i, j := strings.Index(sheet, "<dimension"), strings.Index(sheet, "<sheetData"); i < 0 || j < i {
+				t.Errorf("dimension at %d, sheetData at %d: the dimension must come before the data", i, j)
+			}
+		})
+	}
+}
+
+// wrPython returns a python3 that has openpyxl, or skips the test. The
+// Debian package python3-openpyxl installs into /usr/bin/python3, which a
+// python3 earlier on PATH (pyenv, a virtualenv) may not see.
+func wrPython(t *testing.T) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import openpyxl").Run() == nil {
+			return py
+		}
+	}
+	t.Skip("no python3 with openpyxl (apt-get install python3-openpyxl)")
+	return ""
+}
+
+// wrOpenpyxlScript prints, as JSON, what openpyxl in read-only mode makes
+// of every sheet of a workbook: its size and its rows as values.
+const wrOpenpyxlScript = `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+out = []
+for ws in wb.worksheets:
+    rows = [["" if v is None else v for v in r] for r in ws.iter_rows(values_only=True)]
+    out.append({"title": ws.title, "max_row": ws.max_row, "max_column": ws.max_column,
+                "dimension": ws.calculate_dimension(), "rows": rows})
+print(json.dumps(out))
+`
+
+// wrOpenpyxlSheet is one sheet as wrOpenpyxlScript reports it.
+type wrOpenpyxlSheet struct {
+	Title     string  `json:"title"`
+	MaxRow    int     `json:"max_row"`
+	MaxColumn int     `json:"max_column"`
+	Dimension string  `json:"dimension"`
+	Rows      [][]any `json:"rows"`
+}
+
+// wrOpenpyxl reads path with openpyxl in read-only mode.
+func wrOpenpyxl(t *testing.T, path string) []wrOpenpyxlSheet {
+	t.Helper()
+	py := wrPython(t)
+	out, err := exec.Command(py, "-c", wrOpenpyxlScript, path).Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("openpyxl: %v\n%s", err, stderr)
+	}
+	var sheets []wrOpenpyxlSheet
+	if err := json.Unmarshal(out, &sheets); err != nil {
+		t.Fatalf("openpyxl output %q: %v", out, err)
+	}
+	return sheets
+}
+
+// TestXLSXOpenpyxlReadOnly reads a results workbook with openpyxl in
+// read-only mode, which sizes the sheet from <dimension>: it must see
+// every row and every column, with the values written.
+func TestXLSXOpenpyxlReadOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.results.xlsx")
+	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4}, wrRows)
+	sheets := wrOpenpyxl(t, path)
+	if len(sheets) == 0 {
+		t.Fatal("openpyxl sees no sheet")
+	}
+	s := sheets[0]
+	if s.Title != "Results" || s.MaxRow != 5 || s.MaxColumn != 6 || s.Dimension != "A1:F5" {
+		t.Errorf("openpyxl sees %q %d rows x %d columns, %s; want Results 5 x 6, A1:F5", s.Title, s.MaxRow, s.MaxColumn, s.Dimension)
+	}
+	want := [][]string{wrHeader}
+	want = append(want, wrRows...)
+	if len(s.Rows) != len(want) {
+		t.Fatalf("openpyxl reads %d rows, want %d: %q", len(s.Rows), len(want), s.Rows)
+	}
+	for i, r := range s.Rows {
+		got := make([]string, len(r))
+		for j, v := range r {
+			got[j] = fmt.Sprint(v) // every cell is text: a number here would be a bug
+			if _, ok := v.(string); !ok {
+				t.Errorf("row %d cell %d = %v (%T), want text", i+1, j+1, v, v)
+			}
+		}
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("row %d = %q, want %q", i+1, got, want[i])
+		}
+	}
+}
+
+// TestDimensionPatch writes sheet parts through patchZip in two pieces,
+// split at every byte, and checks the part read back from the zip: the
+// dimension replaced wherever the split falls, other parts and sheets
+// without a dimension before their data left alone.
+func TestDimensionPatch(t *testing.T) {
+	const head = `<?xml version="1.0"?><worksheet xmlns="x"><sheetPr></sheetPr>`
+	const tail = `<sheetViews></sheetViews><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`
+	const want = head + `<dimension ref="A1:F5"/>` + tail
+	for _, tc := range []struct {
+		name, part, in, want string
+	}{
+		{"encoding/xml form", "xl/worksheets/sheet1.xml", head + `<dimension ref="A1"></dimension>` + tail, want},
+		{"self-closing", "xl/worksheets/sheet1.xml", head + `<dimension ref="A1"/>` + tail, want},
+		{"no dimension", "xl/worksheets/sheet1.xml", head + tail, head + tail},
+		{"dimension after the data", "xl/worksheets/sheet1.xml", head + tail + `<dimension ref="A1"/>`, head + tail + `<dimension ref="A1"/>`},
+		{"ends before its data", "xl/worksheets/sheet1.xml", head, head},
+		{"another part", "xl/worksheets/sheet2.xml", head + `<dimension ref="A1"/>` + tail, head + `<dimension ref="A1"/>` + tail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for split := 0; split <= len(tc.in); split++ {
+				var buf strings.Builder
+				z := newPatchZip(&buf, map[string]string{"xl/worksheets/sheet1.xml": "A1:F5"})
+				w, err := z.Create(tc.part)
+				must(t, err)
+				for _, piece := range []string{tc.in[:split], tc.in[split:]} {
+					if n, err := io.WriteString(w, piece); err != nil || n != len(piece) {
+						t.Fatalf("split %d: Write = %d, %v; want %d, nil", split, n, err, len(piece))
+					}
+				}
+				_, err = z.Create("xl/styles.xml") // the next part ends this one
+				must(t, err)
+				must(t, z.Close())
+				zr, err := zip.NewReader(strings.NewReader(buf.String()), int64(buf.Len()))
+				must(t, err)
+				rc, err := zr.Open(tc.part)
+				must(t, err)
+				got, err := io.ReadAll(rc)
+				must(t, err)
+				if string(got) != tc.want {
+					t.Fatalf("split %d:\n got %s\nwant %s", split, got, tc.want)
+				}
+			}
+		})
+	}
+}
