@@ -190,10 +190,15 @@ func (x *xlsxResultWriter) Close() error {
 	return nil
 }
 
-// finish ends the stream and writes the workbook. The autofilter must be
-// set before Flush: the stream writer writes the sheet's trailing parts,
-// the autofilter among them, when it is flushed. The sheet's used range is
-// put right as the workbook is written (see patchZip).
+// finish ends the stream and writes the workbook. The autofilter and the
+// ignored errors must be set before Flush: the stream writer writes the
+// sheet's trailing parts, those among them, when it is flushed. The
+// sheet's used range is put right as the workbook is written (see
+// patchZip).
+//
+// Every cell is text (a postcode 0612 keeps its zero), so Excel would mark
+// each one that looks like a number with a green triangle, "number stored
+// as text"; the sheet tells it not to, over the used range.
 func (x *xlsxResultWriter) finish() error {
 	used := "A1"
 	if x.width > 0 {
@@ -205,6 +210,9 @@ func (x *xlsxResultWriter) finish() error {
 		if err := x.f.AutoFilter(x.sheet, used, nil); err != nil {
 			return err
 		}
+	}
+	if err := x.f.AddIgnoredErrors(x.sheet, used, excelize.IgnoredErrorsNumberStoredAsText); err != nil {
+		return err
 	}
 	if err := x.sw.Flush(); err != nil {
 		return err

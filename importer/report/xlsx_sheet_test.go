@@ -3,6 +3,7 @@ package report
 import (
 	"archive/zip"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os/exec"
@@ -214,6 +215,62 @@ func TestDimensionPatch(t *testing.T) {
 				if string(got) != tc.want {
 					t.Fatalf("split %d:\n got %s\nwant %s", split, got, tc.want)
 				}
+			}
+		})
+	}
+}
+
+// wrIgnoredErrors is the <ignoredErrors> element of a sheet.
+type wrIgnoredErrors struct {
+	Errors []struct {
+		Sqref              string `xml:"sqref,attr"`
+		NumberStoredAsText string `xml:"numberStoredAsText,attr"` // as written: "1" or "true"
+	} `xml:"ignoredError"`
+}
+
+// wrSheetIgnoredErrors decodes the ignoredErrors element of sheet XML;
+// nil when there is none.
+func wrSheetIgnoredErrors(t *testing.T, sheet string) *wrIgnoredErrors {
+	t.Helper()
+	var ws struct {
+		IgnoredErrors *wrIgnoredErrors `xml:"ignoredErrors"`
+	}
+	if err := xml.Unmarshal([]byte(sheet), &ws); err != nil {
+		t.Fatalf("sheet XML: %v", err)
+	}
+	return ws.IgnoredErrors
+}
+
+// TestXLSXNumbersStoredAsText: every cell is text, so that a postcode
+// 0612 or a VAT number keeps its form; Excel would mark each that looks
+// like a number with a green triangle ("number stored as text"). The sheet
+// tells Excel to ignore that error over its whole used range, and puts the
+// element where the schema wants it (after autoFilter, before the end).
+func TestXLSXNumbersStoredAsText(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		header []string
+		rows   [][]string
+		want   string
+	}{
+		{"header only", wrHeader, nil, "A1:F1"},
+		{"golden rows", wrHeader, wrRows, "A1:F5"},
+		{"30 columns", wrWideHeader(30), wrWideRows(3, 30), "A1:AD4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "k.results.xlsx")
+			wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: tc.header, StatusCol: -1}, tc.rows)
+			sheet := wrZipEntry(t, path, "xl/worksheets/sheet1.xml")
+			ie := wrSheetIgnoredErrors(t, sheet)
+			// The attribute is an xsd:boolean: "1" or "true" (excelize
+			// writes "true", as it does tabSelected="true").
+			if ie == nil || len(ie.Errors) != 1 || ie.Errors[0].Sqref != tc.want ||
+				(ie.Errors[0].NumberStoredAsText != "1" && ie.Errors[0].NumberStoredAsText != "true") {
+				t.Fatalf("ignoredErrors = %+v, want one numberStoredAsText=1 over %s", ie, tc.want)
+			}
+			af, ie2, end := strings.Index(sheet, "<autoFilter"), strings.Index(sheet, "<ignoredErrors"), strings.Index(sheet, "</worksheet>")
+			if af < 0 || !(af < ie2 && ie2 < end) {
+				t.Errorf("autoFilter at %d, ignoredErrors at %d, end at %d: want them in that order", af, ie2, end)
 			}
 		})
 	}

@@ -34,7 +34,9 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 	must(t, err)
 	fmt.Fprintf(&b, "panes: freeze=%v ySplit=%d topLeft=%s\n", panes.Freeze, panes.YSplit, panes.TopLeftCell)
 	fmt.Fprintf(&b, "autofilter: %s\n", wrAutoFilter(t, path))
-	fmt.Fprintf(&b, "dimension: %s\n", wrDimensionRE.FindAllString(wrZipEntry(t, path, "xl/worksheets/sheet1.xml"), -1))
+	sheetXML := wrZipEntry(t, path, "xl/worksheets/sheet1.xml")
+	fmt.Fprintf(&b, "dimension: %s\n", wrDimensionRE.FindAllString(sheetXML, -1))
+	fmt.Fprintf(&b, "ignored errors: %s\n", regexp.MustCompile(`<ignoredErrors>.*?</ignoredErrors>`).FindString(sheetXML))
 	for _, dn := range f.GetDefinedName() {
 		fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
 	}
