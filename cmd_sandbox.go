@@ -32,6 +32,7 @@ type sandboxOptions struct {
 	getenv         func(string) string
 }
 
+// newSandboxCmd is `owr-import sandbox`, reading keys from the environment.
 func newSandboxCmd() *cobra.Command {
 	return newSandboxCmdWith(&sandboxOptions{getenv: os.Getenv})
 }
@@ -139,7 +140,7 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 	case n >= 0 && o.db == sandbox.MemoryDB:
 		fmt.Fprintf(o.stdout, "sandbox stopped; its %d customer(s) were kept in memory only and are gone\n", n)
 	case n >= 0:
-		fmt.Fprintf(o.stdout, "sandbox stopped; %d customer(s) stored in %s\n", n, o.db)
+		fmt.Fprintf(o.stdout, "sandbox stopped; %d customer(s) and the keys kept in %s for the next start\n", n, o.db)
 	default:
 		fmt.Fprintln(o.stdout, "sandbox stopped")
 	}

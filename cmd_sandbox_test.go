@@ -22,6 +22,7 @@ type bannerWriter struct {
 	once  sync.Once
 }
 
+// Write collects p and closes ready once the banner's last line is in.
 func (b *bannerWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -32,6 +33,7 @@ func (b *bannerWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String is everything written so far.
 func (b *bannerWriter) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -101,6 +103,23 @@ func postStatus(t *testing.T, url, apiKey, customerKey string, extID int) int {
 	return resp.StatusCode
 }
 
+// keyCheck is a create with a key and the status it must get.
+type keyCheck struct {
+	key  string // "first" for the first start's printed apikey
+	want int
+}
+
+// sandboxStart is one start of `owr-import sandbox` on a database and what
+// its banner and its answers must be.
+type sandboxStart struct {
+	name        string
+	env         map[string]string
+	args        []string
+	wantPrinted bool     // the apikey is printed
+	wantInOut   []string // in the banner
+	checks      []keyCheck
+}
+
 // TestSandboxCommandKeepsKeys starts `owr-import sandbox` several times on the
 // same --db file: the keys it printed at the first start keep working, a key
 // given with --api-key replaces the stored one for good, a key from the
@@ -108,18 +127,7 @@ func postStatus(t *testing.T, url, apiKey, customerKey string, extID int) int {
 func TestSandboxCommandKeepsKeys(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sandbox.db")
 	const chosen, fromEnv = "chosen-sandbox-key-1", "env-sandbox-key-2"
-	type keyCheck struct {
-		key  string // "first" for the first start's printed apikey
-		want int
-	}
-	steps := []struct {
-		name        string
-		env         map[string]string
-		args        []string
-		wantPrinted bool     // the apikey is printed
-		wantInOut   []string // in the banner
-		checks      []keyCheck
-	}{
+	starts := []sandboxStart{
 		{name: "first start prints generated keys", wantPrinted: true,
 			wantInOut: []string{"kept in " + db},
 			checks:    []keyCheck{{"first", 200}}},
@@ -138,44 +146,50 @@ func TestSandboxCommandKeepsKeys(t *testing.T) {
 			checks:    []keyCheck{{chosen, 200}, {"first", 401}}},
 	}
 	var first string
-	for i, st := range steps {
+	for i, st := range starts {
 		t.Run(st.name, func(t *testing.T) {
 			banner, stop := startSandboxCmd(t, st.env, append([]string{"--db", db}, st.args...)...)
-			url := bannerField(bannerURL, banner)
-			printed := bannerField(bannerAPIKey, banner)
-			custKey := bannerField(bannerCustKey, banner)
 			if i == 0 {
-				first = printed
+				first = bannerField(bannerAPIKey, banner)
 			}
-			if isKey := strings.HasPrefix(printed, "sbx-"); isKey != st.wantPrinted {
-				t.Errorf("apikey printed: %v, want %v\n%s", isKey, st.wantPrinted, banner)
-			}
-			if !strings.HasPrefix(custKey, "sbx-") {
-				t.Errorf("the generated CustomerKey is not printed:\n%s", banner)
-			}
-			for _, want := range st.wantInOut {
-				if !strings.Contains(banner, want) {
-					t.Errorf("banner lacks %q:\n%s", want, banner)
-				}
-			}
-			for _, secret := range []string{chosen, fromEnv} {
-				if strings.Contains(banner, secret) {
-					t.Errorf("a given key was printed:\n%s", banner)
-				}
-			}
-			for j, c := range st.checks {
-				key := c.key
-				if key == "first" {
-					key = first
-				}
-				if got := postStatus(t, url, key, custKey, 1000*i+j+1); got != c.want {
-					t.Errorf("create with key %d: %d, want %d", j+1, got, c.want)
-				}
-			}
+			checkSandboxStart(t, banner, st, first, []string{chosen, fromEnv}, 1000*i)
 			if out := stop(); !strings.Contains(out, "sandbox stopped") {
 				t.Errorf("no stop message:\n%s", out)
 			}
 		})
+	}
+}
+
+// checkSandboxStart compares a start's banner with st, with no given key
+// (secrets) in it, and makes st's creates (extCustomerId from ids+1).
+func checkSandboxStart(t *testing.T, banner string, st sandboxStart, first string, secrets []string, ids int) {
+	t.Helper()
+	url := bannerField(bannerURL, banner)
+	custKey := bannerField(bannerCustKey, banner)
+	if isKey := strings.HasPrefix(bannerField(bannerAPIKey, banner), "sbx-"); isKey != st.wantPrinted {
+		t.Errorf("apikey printed: %v, want %v\n%s", isKey, st.wantPrinted, banner)
+	}
+	if !strings.HasPrefix(custKey, "sbx-") {
+		t.Errorf("the generated CustomerKey is not printed:\n%s", banner)
+	}
+	for _, want := range st.wantInOut {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
+	}
+	for _, secret := range secrets {
+		if strings.Contains(banner, secret) {
+			t.Errorf("a given key was printed:\n%s", banner)
+		}
+	}
+	for j, c := range st.checks {
+		key := c.key
+		if key == "first" {
+			key = first
+		}
+		if got := postStatus(t, url, key, custKey, ids+j+1); got != c.want {
+			t.Errorf("create with key %d: %d, want %d", j+1, got, c.want)
+		}
 	}
 }
 

@@ -91,6 +91,8 @@ type queue struct {
 	changed  chan struct{} // closed and replaced at every capacity change
 }
 
+// newQueue returns a queue serving rate requests per second (0: off) with
+// depth places to wait (DefaultQueue when 0).
 func newQueue(rate float64, depth int) *queue {
 	if depth == 0 {
 		depth = DefaultQueue

@@ -13,29 +13,28 @@ import (
 // maxCapacityBody bounds the body of PUT /sandbox/capacity: one number.
 const maxCapacityBody = 256
 
-// takeTurn puts a create through the capacity queue: it answers 429 when the
+// takeTurn puts a create through the capacity queue. The capacity is the
+// app's own, so this comes after the platform's faults and before anything
+// of the request is handled, a 401 included. It answers 429 when the
 // queue is full and Heroku's 503 page when the turn would come after the
 // router's timeout, and otherwise holds the request until its turn. It
 // returns true when the request is to be handled now, false when it has been
 // answered or the client went away.
-func (h *Handler) takeTurn(w http.ResponseWriter, r *http.Request, rec *RequestRecord, finish func()) bool {
+func (h *Handler) takeTurn(x *exchange) bool {
 	t := h.queue.arrive()
 	switch t.outcome {
 	case turnQueueFull:
-		rec.Fault = "queue-full"
-		w.Header().Set("Retry-After", strconv.Itoa(t.retryAfter))
-		e := &apiError{Status: http.StatusTooManyRequests, Code: CodeThrottled,
-			Message: "too many requests are waiting: slow down and retry after the Retry-After delay"}
-		rec.Status, rec.ErrorCode = e.Status, e.Code
-		finish()
-		writeError(w, e)
+		x.rec.Fault = "queue-full"
+		x.w.Header().Set("Retry-After", strconv.Itoa(t.retryAfter))
+		x.fail(&apiError{Status: http.StatusTooManyRequests, Code: codeThrottled,
+			Message: "too many requests are waiting: slow down and retry after the Retry-After delay"})
 		return false
 	case turnTimeout:
-		if !h.wait(r.Context(), h.queue.timeout) {
+		if !h.wait(x.r.Context(), h.queue.timeout) {
 			return false
 		}
 	default:
-		out, ok := h.waitTurn(r.Context(), t)
+		out, ok := h.waitTurn(x.r.Context(), t)
 		if !ok {
 			return false
 		}
@@ -43,10 +42,8 @@ func (h *Handler) takeTurn(w http.ResponseWriter, r *http.Request, rec *RequestR
 			return true
 		}
 	}
-	rec.Fault = "router-timeout"
-	rec.Status = http.StatusServiceUnavailable
-	finish()
-	writeUnavailable(w)
+	x.rec.Fault = "router-timeout"
+	x.unavailable()
 	return false
 }
 
@@ -106,7 +103,7 @@ func (h *Handler) serveCapacity(w http.ResponseWriter, r *http.Request) {
 
 // readCapacity reads the number a PUT /sandbox/capacity carries.
 func readCapacity(w http.ResponseWriter, r *http.Request) (float64, *apiError) {
-	bad := &apiError{Status: http.StatusBadRequest, Code: CodeInvalidField,
+	bad := &apiError{Status: http.StatusBadRequest, Code: codeInvalidField,
 		Message: `send the capacity in requests per second, 0 or more, as the body (for example 25, or {"capacity": 25}); 0 turns the capacity model off`}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCapacityBody))
 	if err != nil {

@@ -14,8 +14,10 @@ import (
 // fakeClock is a clock a test moves by hand.
 type fakeClock struct{ t time.Time }
 
+// now is the queue's clock: the time the test has set.
 func (c *fakeClock) now() time.Time { return c.t }
 
+// newFakeClock starts at a fixed time, so failures read the same every run.
 func newFakeClock() *fakeClock {
 	return &fakeClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 }
@@ -38,76 +40,84 @@ type capStep struct {
 // setOff is capStep.set for turning the capacity model off.
 const setOff = -1
 
+// capQueueCase is a queue with its capacity and depth, and what happens to it.
+type capQueueCase struct {
+	name  string
+	rate  float64
+	queue int
+	steps []capStep
+}
+
+// arrive is the capStep of an arrival.
+func arrive(at time.Duration, want turnOutcome, wait time.Duration, retry int) capStep {
+	return capStep{at: at, want: want, wantWait: wait, wantRetry: retry}
+}
+
+const ms = time.Millisecond
+
+// capQueueCases are the cases of TestCapacityQueue.
+var capQueueCases = []capQueueCase{
+	{
+		name: "off: every request is served at once",
+		rate: 0, queue: 4,
+		steps: []capStep{arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0),
+			arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0)},
+	},
+	{
+		name: "under capacity: no 429, each waits only its own service time",
+		rate: 40, queue: 4,
+		steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(50*ms, turnServed, 25*ms, 0),
+			arrive(100*ms, turnServed, 25*ms, 0), arrive(150*ms, turnServed, 25*ms, 0)},
+	},
+	{
+		name: "a burst waits its turn, then the full queue answers 429",
+		rate: 40, queue: 4,
+		steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(0, turnServed, 50*ms, 0),
+			arrive(0, turnServed, 75*ms, 0), arrive(0, turnServed, 100*ms, 0), arrive(0, turnServed, 125*ms, 0),
+			arrive(0, turnQueueFull, 0, 1),
+			// one served: a place is free again
+			arrive(25*ms, turnServed, 125*ms, 0),
+			// idle again: back to the floor
+			arrive(time.Second, turnServed, 25*ms, 0)},
+	},
+	{
+		name: "a slow capacity asks for a longer Retry-After",
+		rate: 0.5, queue: 1,
+		steps: []capStep{arrive(0, turnServed, 2*time.Second, 0), arrive(0, turnServed, 4*time.Second, 0),
+			arrive(0, turnQueueFull, 0, 2)},
+	},
+	{
+		name: "a turn later than the router's 30 s is a timeout, and takes no place",
+		rate: 0.1, queue: 4,
+		steps: []capStep{arrive(0, turnServed, 10*time.Second, 0), arrive(0, turnServed, 20*time.Second, 0),
+			arrive(0, turnServed, 30*time.Second, 0), arrive(0, turnTimeout, 0, 0),
+			arrive(10*time.Second, turnServed, 30*time.Second, 0)},
+	},
+	{
+		name: "a lower capacity reaches the requests already waiting at once",
+		rate: 40, queue: 4,
+		steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(0, turnServed, 50*ms, 0),
+			{at: 0, set: 4},
+			{at: 0, look: 2, wantWait: 500 * ms},
+			arrive(0, turnServed, 750*ms, 0),
+			{at: 250 * ms, look: 2, wantWait: 250 * ms}},
+	},
+	{
+		name: "a higher capacity and then off release the queue",
+		rate: 1, queue: 4,
+		steps: []capStep{arrive(0, turnServed, time.Second, 0), arrive(0, turnServed, 2*time.Second, 0),
+			arrive(0, turnServed, 3*time.Second, 0),
+			{at: 500 * ms, set: 100},
+			{at: 500 * ms, look: 3, wantWait: 25 * ms},
+			arrive(500*ms, turnServed, 35*ms, 0),
+			{at: 510 * ms, set: setOff},
+			{at: 510 * ms, look: 4, wantWait: 0},
+			arrive(510*ms, turnServed, 0, 0)},
+	},
+}
+
 func TestCapacityQueue(t *testing.T) {
-	ms := time.Millisecond
-	arrive := func(at time.Duration, want turnOutcome, wait time.Duration, retry int) capStep {
-		return capStep{at: at, want: want, wantWait: wait, wantRetry: retry}
-	}
-	tests := []struct {
-		name  string
-		rate  float64
-		queue int
-		steps []capStep
-	}{
-		{
-			name: "off: every request is served at once",
-			rate: 0, queue: 4,
-			steps: []capStep{arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0),
-				arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0), arrive(0, turnServed, 0, 0)},
-		},
-		{
-			name: "under capacity: no 429, each waits only its own service time",
-			rate: 40, queue: 4,
-			steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(50*ms, turnServed, 25*ms, 0),
-				arrive(100*ms, turnServed, 25*ms, 0), arrive(150*ms, turnServed, 25*ms, 0)},
-		},
-		{
-			name: "a burst waits its turn, then the full queue answers 429",
-			rate: 40, queue: 4,
-			steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(0, turnServed, 50*ms, 0),
-				arrive(0, turnServed, 75*ms, 0), arrive(0, turnServed, 100*ms, 0), arrive(0, turnServed, 125*ms, 0),
-				arrive(0, turnQueueFull, 0, 1),
-				// one served: a place is free again
-				arrive(25*ms, turnServed, 125*ms, 0),
-				// idle again: back to the floor
-				arrive(time.Second, turnServed, 25*ms, 0)},
-		},
-		{
-			name: "a slow capacity asks for a longer Retry-After",
-			rate: 0.5, queue: 1,
-			steps: []capStep{arrive(0, turnServed, 2*time.Second, 0), arrive(0, turnServed, 4*time.Second, 0),
-				arrive(0, turnQueueFull, 0, 2)},
-		},
-		{
-			name: "a turn later than the router's 30 s is a timeout, and takes no place",
-			rate: 0.1, queue: 4,
-			steps: []capStep{arrive(0, turnServed, 10*time.Second, 0), arrive(0, turnServed, 20*time.Second, 0),
-				arrive(0, turnServed, 30*time.Second, 0), arrive(0, turnTimeout, 0, 0),
-				arrive(10*time.Second, turnServed, 30*time.Second, 0)},
-		},
-		{
-			name: "a lower capacity reaches the requests already waiting at once",
-			rate: 40, queue: 4,
-			steps: []capStep{arrive(0, turnServed, 25*ms, 0), arrive(0, turnServed, 50*ms, 0),
-				{at: 0, set: 4},
-				{at: 0, look: 2, wantWait: 500 * ms},
-				arrive(0, turnServed, 750*ms, 0),
-				{at: 250 * ms, look: 2, wantWait: 250 * ms}},
-		},
-		{
-			name: "a higher capacity and then off release the queue",
-			rate: 1, queue: 4,
-			steps: []capStep{arrive(0, turnServed, time.Second, 0), arrive(0, turnServed, 2*time.Second, 0),
-				arrive(0, turnServed, 3*time.Second, 0),
-				{at: 500 * ms, set: 100},
-				{at: 500 * ms, look: 3, wantWait: 25 * ms},
-				arrive(500*ms, turnServed, 35*ms, 0),
-				{at: 510 * ms, set: setOff},
-				{at: 510 * ms, look: 4, wantWait: 0},
-				arrive(510*ms, turnServed, 0, 0)},
-		},
-	}
-	for _, tc := range tests {
+	for _, tc := range capQueueCases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			start := clock.t
@@ -130,22 +140,27 @@ func TestCapacityQueue(t *testing.T) {
 						t.Errorf("step %d: arrival %d waits %s more, want %s", i+1, st.look, got, st.wantWait)
 					}
 				default:
-					tu := q.arrive()
-					turns = append(turns, tu)
-					if tu.outcome != st.want {
-						t.Fatalf("step %d at %s: outcome %v, want %v", i+1, st.at, tu.outcome, st.want)
-					}
-					if tu.outcome == turnQueueFull && tu.retryAfter != st.wantRetry {
-						t.Errorf("step %d: Retry-After %d, want %d", i+1, tu.retryAfter, st.wantRetry)
-					}
-					if tu.outcome == turnServed {
-						if got, _ := q.remaining(tu); !near(got, st.wantWait) {
-							t.Errorf("step %d at %s: waits %s, want %s", i+1, st.at, got, st.wantWait)
-						}
-					}
+					turns = append(turns, q.arrive())
+					checkArrival(t, i+1, q, turns[len(turns)-1], st)
 				}
 			}
 		})
+	}
+}
+
+// checkArrival compares the turn of the arrival at step i with st.
+func checkArrival(t *testing.T, i int, q *queue, tu turn, st capStep) {
+	t.Helper()
+	if tu.outcome != st.want {
+		t.Fatalf("step %d at %s: outcome %v, want %v", i, st.at, tu.outcome, st.want)
+	}
+	if tu.outcome == turnQueueFull && tu.retryAfter != st.wantRetry {
+		t.Errorf("step %d: Retry-After %d, want %d", i, tu.retryAfter, st.wantRetry)
+	}
+	if tu.outcome == turnServed {
+		if got, _ := q.remaining(tu); !near(got, st.wantWait) {
+			t.Errorf("step %d at %s: waits %s, want %s", i, st.at, got, st.wantWait)
+		}
 	}
 }
 
@@ -299,7 +314,7 @@ func TestCapacityAnswers(t *testing.T) {
 			}
 			switch last.status {
 			case 429:
-				if last.errorBody(t).Code != CodeThrottled {
+				if last.errorBody(t).Code != codeThrottled {
 					t.Errorf("429 body %s", last.body)
 				}
 			case 503:
@@ -319,6 +334,7 @@ func TestCapacityAnswers(t *testing.T) {
 	}
 }
 
+// countStatus counts want in statuses: the creates a test expects stored.
 func countStatus(statuses []int, want int) int {
 	n := 0
 	for _, s := range statuses {
@@ -399,7 +415,7 @@ func TestCapacityChangeReachesAWaitingRequest(t *testing.T) {
 			answered := make(chan reply, 1)
 			go func() {
 				r, err := send(context.Background(), http.DefaultClient, "POST", s.URL+"/api/customers",
-					authHeaders(), strings.NewReader(documentedBody))
+					authHeaders(), strings.NewReader(fullBody))
 				if err != nil {
 					t.Error(err)
 				}

@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// DefaultCompanyID is the companyId the sandbox answers with when Config leaves
-// it zero; the API documentation's example uses 2.
-const DefaultCompanyID = 2
+// companyID is the companyId of every answer: a sandbox plays one company,
+// the one its CustomerKey stands for. The value means nothing beyond being a
+// positive id.
+const companyID = 2
 
 // MemoryDB is the Config.DB value for a throwaway store that lives as long as
 // the handler.
@@ -109,16 +110,14 @@ type Config struct {
 	// DB is the SQLite file path, or MemoryDB (the default when empty). A
 	// file keeps the customers and the keys across restarts.
 	DB string
-	// CompanyID is the companyId of every answer; DefaultCompanyID when zero.
-	CompanyID int64
 	// Faults makes the sandbox misbehave on purpose.
 	Faults Faults
 	// Capacity is how many creates per second the sandbox serves, one at a
 	// time, to rehearse a client that adapts its rate: a create waits for
-	// the ones ahead of it, more than Queue waiting get 429 with
-	// Retry-After, and a create whose turn would come after 30 s gets
-	// Heroku's 503 page. Zero means no limit. PUT /sandbox/capacity changes
-	// it while the sandbox runs.
+	// the ones ahead of it, one arriving while Queue creates wait already
+	// gets 429 with Retry-After, and one whose turn would come after 30 s
+	// gets Heroku's 503 page. Zero means no limit. PUT /sandbox/capacity
+	// changes it while the sandbox runs.
 	Capacity float64
 	// Queue is how many creates may wait for their turn; DefaultQueue when
 	// zero.
@@ -143,12 +142,6 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.DB == "" {
 		cfg.DB = MemoryDB
-	}
-	if cfg.CompanyID == 0 {
-		cfg.CompanyID = DefaultCompanyID
-	}
-	if cfg.CompanyID < 0 {
-		return cfg, fmt.Errorf("the company id is %d: it must be positive", cfg.CompanyID)
 	}
 	return cfg, nil
 }

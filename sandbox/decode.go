@@ -88,15 +88,17 @@ func decodeCustomer(body []byte) (newCustomer, *apiError) {
 	if len(problems) > 0 {
 		return newCustomer{}, &apiError{
 			Status:  http.StatusBadRequest,
-			Code:    CodeInvalidField,
+			Code:    codeInvalidField,
 			Message: "invalid customer: " + strings.Join(problems, "; "),
 		}
 	}
 	return c, nil
 }
 
+// invalidJSON is the 400 for a body that is not a JSON object, as opposed to
+// one with invalid fields, so a client can tell the two apart by code.
 func invalidJSON(msg string) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: msg}
+	return &apiError{Status: http.StatusBadRequest, Code: codeInvalidJSON, Message: msg}
 }
 
 // jsonProblem turns an encoding/json error on the whole body into a 400.

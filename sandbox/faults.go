@@ -58,6 +58,8 @@ type injector struct {
 	now func() time.Time
 }
 
+// newInjector prepares the decisions for f; the seed fixes the sequence of
+// draws so a run's faults can be replayed.
 func newInjector(f Faults, seed int64) *injector {
 	in := &injector{
 		f:   f,

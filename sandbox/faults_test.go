@@ -18,31 +18,7 @@ func TestFaultRatesWithinTolerance(t *testing.T) {
 	s := startServer(t, cfg, nil)
 
 	const n = 2000
-	client := &http.Client{}
-	seen := map[string]int{}
-	for i := range n {
-		r, err := send(context.Background(), client, "POST", s.URL+"/api/customers", authHeaders(),
-			strings.NewReader(customerJSON(int64(i+1), fmt.Sprint("N", i+1))))
-		switch {
-		case err != nil:
-			seen["no answer"]++
-		case r.status == 503:
-			if !strings.Contains(r.body, "<title>Application Error</title>") ||
-				!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
-				t.Fatalf("503 is not Heroku's HTML page: %s %q", r.header.Get("Content-Type"), r.body)
-			}
-			seen["503"]++
-		case r.status == 500:
-			if r.errorBody(t).Code != CodeInternal {
-				t.Fatalf("500 body %s", r.body)
-			}
-			seen["500"]++
-		case r.status == 200:
-			seen["200"]++
-		default:
-			t.Fatalf("unexpected answer %d %s", r.status, r.body)
-		}
-	}
+	seen := createMany(t, s, n)
 	faults := map[string]int{}
 	for _, rec := range s.Requests() {
 		faults[rec.Fault]++
@@ -78,6 +54,39 @@ func TestFaultRatesWithinTolerance(t *testing.T) {
 	if want := seen["200"] + faults["drop"]; len(cs) != want {
 		t.Errorf("stored %d customers, want %d (answered creates + dropped ones)", len(cs), want)
 	}
+}
+
+// createMany sends n distinct creates one after the other and counts the
+// answers by kind: "200", "500", "503" or "no answer". Any other answer, or a
+// 500 or 503 that does not look like the real ones, fails the test.
+func createMany(t *testing.T, s *Server, n int) map[string]int {
+	t.Helper()
+	client := &http.Client{}
+	seen := map[string]int{}
+	for i := range n {
+		r, err := send(context.Background(), client, "POST", s.URL+"/api/customers", authHeaders(),
+			strings.NewReader(customerJSON(int64(i+1), fmt.Sprint("N", i+1))))
+		switch {
+		case err != nil:
+			seen["no answer"]++
+		case r.status == 503:
+			if !strings.Contains(r.body, "<title>Application Error</title>") ||
+				!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+				t.Fatalf("503 is not Heroku's HTML page: %s %q", r.header.Get("Content-Type"), r.body)
+			}
+			seen["503"]++
+		case r.status == 500:
+			if r.errorBody(t).Code != codeInternal {
+				t.Fatalf("500 body %s", r.body)
+			}
+			seen["500"]++
+		case r.status == 200:
+			seen["200"]++
+		default:
+			t.Fatalf("unexpected answer %d %s", r.status, r.body)
+		}
+	}
+	return seen
 }
 
 func TestFaultsReproducibleForASeed(t *testing.T) {
@@ -168,7 +177,7 @@ func TestThrottleAnswers429(t *testing.T) {
 	if first.status != 200 {
 		t.Fatalf("first: %d %s", first.status, first.body)
 	}
-	if second.status != 429 || second.header.Get("Retry-After") != "1" || second.errorBody(t).Code != CodeThrottled {
+	if second.status != 429 || second.header.Get("Retry-After") != "1" || second.errorBody(t).Code != codeThrottled {
 		t.Fatalf("second: %d Retry-After %q %s", second.status, second.header.Get("Retry-After"), second.body)
 	}
 	if cs, _ := s.Customers(context.Background()); len(cs) != 1 {
@@ -182,7 +191,7 @@ func TestDropStoresThenClosesTheConnection(t *testing.T) {
 	s := startServer(t, cfg, nil)
 	for i, want := range []int64{1, 0} { // the repeat hits the 409 and is dropped too
 		_, err := send(context.Background(), http.DefaultClient, "POST", s.URL+"/api/customers",
-			authHeaders(), strings.NewReader(documentedBody))
+			authHeaders(), strings.NewReader(fullBody))
 		if err == nil {
 			t.Fatalf("attempt %d: got an answer, want a closed connection", i+1)
 		}
@@ -196,86 +205,85 @@ func TestDropStoresThenClosesTheConnection(t *testing.T) {
 	}
 }
 
-func TestHang(t *testing.T) {
-	t.Run("answers after the hang", func(t *testing.T) {
-		cfg := testConfig()
-		cfg.Faults = Faults{HangRate: 1, Hang: 30 * time.Millisecond}
-		s := startServer(t, cfg, nil)
-		start := time.Now()
-		r := postCustomer(t, s, documentedBody)
-		if r.status != 200 || time.Since(start) < 30*time.Millisecond {
-			t.Errorf("status %d after %s, want 200 after at least 30ms", r.status, time.Since(start))
-		}
-	})
+func TestHangAnswersAfterTheHang(t *testing.T) {
+	cfg := testConfig()
+	cfg.Faults = Faults{HangRate: 1, Hang: 30 * time.Millisecond}
+	s := startServer(t, cfg, nil)
+	start := time.Now()
+	r := postCustomer(t, s, fullBody)
+	if r.status != 200 || time.Since(start) < 30*time.Millisecond {
+		t.Errorf("status %d after %s, want 200 after at least 30ms", r.status, time.Since(start))
+	}
+}
 
-	t.Run("client gives up, customer stays stored", func(t *testing.T) {
-		cfg := testConfig()
-		cfg.Faults = Faults{HangRate: 1, Hang: time.Hour}
-		logged := make(chan string, 1)
-		cfg.Log = chanWriter(logged) // written when the handler has finished
-		stored := make(chan struct{}, 1)
-		s := startServer(t, cfg, func() { stored <- struct{}{} })
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() { <-stored; cancel() }() // the client's timeout fires after the commit
-		_, err := send(ctx, http.DefaultClient, "POST", s.URL+"/api/customers", authHeaders(), strings.NewReader(documentedBody))
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want the client's cancellation", err)
-		}
-		if line := <-logged; !strings.Contains(line, " --- ") || !strings.Contains(line, "fault=hang") {
-			t.Errorf("log line %q, want no status and fault=hang", line)
-		}
-		if cs, _ := s.Customers(context.Background()); len(cs) != 1 {
-			t.Errorf("stored %d, want 1", len(cs))
-		}
-		closed := make(chan error)
-		go func() { closed <- s.Close() }()
-		select {
-		case err := <-closed:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("Close did not return: the abandoned hang is still held")
-		}
-		recs := s.Requests()
-		if len(recs) != 1 || recs[0].Status != 0 || recs[0].Fault != "hang" || recs[0].CustomerID != 1 {
-			t.Errorf("recorded %+v", recs)
-		}
-	})
-
-	t.Run("Close releases a hung request", func(t *testing.T) {
-		cfg := testConfig()
-		cfg.Faults = Faults{HangRate: 1, Hang: time.Hour}
-		stored := make(chan struct{}, 1)
-		s := startServer(t, cfg, func() { stored <- struct{}{} })
-		answered := make(chan reply, 1)
-		go func() {
-			r, err := send(context.Background(), http.DefaultClient, "POST", s.URL+"/api/customers",
-				authHeaders(), strings.NewReader(documentedBody))
-			if err != nil {
-				t.Error(err)
-			}
-			answered <- r
-		}()
-		<-stored
-		if err := s.Close(); err != nil {
+func TestHangClientGivesUpCustomerStaysStored(t *testing.T) {
+	cfg := testConfig()
+	cfg.Faults = Faults{HangRate: 1, Hang: time.Hour}
+	logged := make(chan string, 1)
+	cfg.Log = chanWriter(logged) // written when the handler has finished
+	stored := make(chan struct{}, 1)
+	s := startServer(t, cfg, func() { stored <- struct{}{} })
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-stored; cancel() }() // the client's timeout fires after the commit
+	_, err := send(ctx, http.DefaultClient, "POST", s.URL+"/api/customers", authHeaders(), strings.NewReader(fullBody))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the client's cancellation", err)
+	}
+	if line := <-logged; !strings.Contains(line, " --- ") || !strings.Contains(line, "fault=hang") {
+		t.Errorf("log line %q, want no status and fault=hang", line)
+	}
+	if cs, _ := s.Customers(context.Background()); len(cs) != 1 {
+		t.Errorf("stored %d, want 1", len(cs))
+	}
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
 			t.Fatal(err)
 		}
-		select {
-		case r := <-answered:
-			if r.status != 200 {
-				t.Errorf("released request answered %d, want 200", r.status)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("the hung request was not released by Close")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return: the abandoned hang is still held")
+	}
+	recs := s.Requests()
+	if len(recs) != 1 || recs[0].Status != 0 || recs[0].Fault != "hang" || recs[0].CustomerID != 1 {
+		t.Errorf("recorded %+v", recs)
+	}
+}
+
+func TestHangReleasedByClose(t *testing.T) {
+	cfg := testConfig()
+	cfg.Faults = Faults{HangRate: 1, Hang: time.Hour}
+	stored := make(chan struct{}, 1)
+	s := startServer(t, cfg, func() { stored <- struct{}{} })
+	answered := make(chan reply, 1)
+	go func() {
+		r, err := send(context.Background(), http.DefaultClient, "POST", s.URL+"/api/customers",
+			authHeaders(), strings.NewReader(fullBody))
+		if err != nil {
+			t.Error(err)
 		}
-	})
+		answered <- r
+	}()
+	<-stored
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-answered:
+		if r.status != 200 {
+			t.Errorf("released request answered %d, want 200", r.status)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hung request was not released by Close")
+	}
 }
 
 // chanWriter sends each log line to a channel, so a test can wait for a
 // request to finish without sleeping.
 type chanWriter chan string
 
+// Write sends one log line; the handler writes a line per request.
 func (c chanWriter) Write(p []byte) (int, error) {
 	c <- string(p)
 	return len(p), nil

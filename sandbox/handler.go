@@ -5,19 +5,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"strconv"
 	"sync"
-	"time"
 )
-
-// MaxBodyBytes is the largest create request accepted; a larger body gets 413.
-// A customer is a few hundred bytes, so 64 KiB leaves room for any honest one.
-const MaxBodyBytes = 64 << 10
 
 // Handler is the sandbox's HTTP behaviour: the Customers API plus the
 // sandbox-only extras. It is an http.Handler so tests can mount it on an
@@ -32,10 +24,9 @@ const MaxBodyBytes = 64 << 10
 //	PUT  /sandbox/capacity                set the capacity: a number of requests per second
 //	GET  /healthz                         200 "ok" once the store is open
 //
-// The GET routes under /api and /sandbox/capacity need the same two key
-// headers as a create.
+// The sandbox-only routes (all but the create and /healthz) need the same two
+// key headers as a create.
 type Handler struct {
-	companyID   int64
 	apiKey      sessionKey
 	customerKey sessionKey
 	apiKeySum   [32]byte
@@ -76,7 +67,6 @@ func NewHandler(cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("database %s: %w (is it a sandbox database, and is the folder writable?)", cfg.DB, err)
 	}
 	h := &Handler{
-		companyID:   cfg.CompanyID,
 		apiKey:      apiKey,
 		customerKey: custKey,
 		apiKeySum:   sha256.Sum256([]byte(apiKey.value)),
@@ -91,18 +81,11 @@ func NewHandler(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
-// Customers returns every stored customer, ordered by customerId.
-func (h *Handler) Customers(ctx context.Context) ([]StoredCustomer, error) {
-	return h.store.list(ctx)
-}
-
-// Requests returns every POST handled so far, ordered by arrival time.
-func (h *Handler) Requests() []RequestRecord { return h.log.snapshot() }
-
-// release ends every hang at once; the requests then answer normally.
+// release ends every wait at once (latency, a turn in the capacity queue, a
+// hang); the requests then answer normally.
 func (h *Handler) release() { h.closeOnce.Do(func() { close(h.closing) }) }
 
-// Close releases hung requests and closes the store. Requests still running
+// Close releases waiting and hung requests and closes the store. Requests still running
 // afterwards get 500s; Server.Close orders this correctly.
 func (h *Handler) Close() error {
 	h.release()
@@ -141,14 +124,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	default:
-		writeError(w, &apiError{Status: http.StatusNotFound, Code: CodeNotFound,
+		writeError(w, &apiError{Status: http.StatusNotFound, Code: codeNotFound,
 			Message: "no such endpoint: the Customers API is POST /api/customers"})
 	}
 }
 
+// methodNotAllowed answers 405 with the methods the path has, so a client
+// (or a person with curl) sees what to send instead.
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
-	writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
+	writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
 		Message: "method not allowed here; allowed: " + allow})
 }
 
@@ -167,212 +152,15 @@ func (h *Handler) authenticate(r *http.Request) *apiError {
 	}
 	switch {
 	case api == "":
-		return unauthorized(CodeAPIKeyMissing, "the apikey header is missing: send the API key issued by the Onlinewerkrooster team")
+		return unauthorized(codeAPIKeyMissing, "the apikey header is missing: send the API key issued by the Onlinewerkrooster team")
 	case !apiOK:
-		return unauthorized(CodeAPIKeyInvalid, "the apikey header does not hold a valid API key")
+		return unauthorized(codeAPIKeyInvalid, "the apikey header does not hold a valid API key")
 	case cust == "":
-		return unauthorized(CodeCustomerKeyMissing, "the CustomerKey header is missing: send your company's customer key")
+		return unauthorized(codeCustomerKeyMissing, "the CustomerKey header is missing: send your company's customer key")
 	case !custOK:
-		return unauthorized(CodeCustomerKeyInvalid, "the CustomerKey header does not hold a valid customer key")
+		return unauthorized(codeCustomerKeyInvalid, "the CustomerKey header does not hold a valid customer key")
 	}
 	return nil
-}
-
-// checkContentType accepts application/json with any parameters (charset).
-// Anything else gets 415 Unsupported Media Type rather than 400: it is the
-// precise status for it and the one Java/Spring services such as the real API
-// give, and clients treat both as "do not retry".
-func checkContentType(r *http.Request) *apiError {
-	ct := r.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && mt == "application/json" {
-		return nil
-	}
-	msg := "the content-type header must be application/json"
-	if ct == "" {
-		msg += " (it is missing)"
-	}
-	return &apiError{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia, Message: msg}
-}
-
-// readBody reads at most MaxBodyBytes into a pooled buffer.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, buf []byte) ([]byte, *apiError) {
-	tooLarge := &apiError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge,
-		Message: fmt.Sprintf("the request body is larger than %d bytes: send one customer per request", MaxBodyBytes)}
-	if r.ContentLength > MaxBodyBytes {
-		return nil, tooLarge
-	}
-	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, tooLarge
-			}
-			return nil, invalidJSON("the request body could not be read completely: " + err.Error())
-		}
-	}
-}
-
-// wait sleeps for d unless the client goes away first (false) or the server
-// is closing (true: answer now).
-func (h *Handler) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-h.closing:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// create handles POST /api/customers: faults drawn at arrival, then auth,
-// content type, body, validation, the insert, and the answer (or its loss).
-func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
-	// The record is logged just before the answer (or its loss) leaves, so a
-	// client that has its answer always finds its request in Requests.
-	rec := RequestRecord{Time: time.Now()}
-	logged := false
-	finish := func() {
-		if !logged {
-			logged = true
-			h.log.add(rec, r.Method, "/api/customers", time.Since(rec.Time))
-		}
-	}
-	defer finish() // paths that answer nothing: the client went away
-
-	dec := h.faults.decide()
-	rec.Fault = dec.fault.String()
-	if !h.wait(r.Context(), dec.delay) {
-		return // the client gave up during the latency; nothing to answer
-	}
-	answer := func(e *apiError) {
-		rec.Status, rec.ErrorCode = e.Status, e.Code
-		finish()
-		writeError(w, e)
-	}
-	// Throttling and the 503 page come from the platform in front of the
-	// app (rate limiter, Heroku's router), so they precede authentication.
-	switch dec.fault {
-	case faultThrottle:
-		w.Header().Set("Retry-After", strconv.Itoa(dec.retryAfter))
-		answer(&apiError{Status: http.StatusTooManyRequests, Code: CodeThrottled,
-			Message: "too many requests: slow down and retry after the Retry-After delay"})
-		return
-	case faultUnavailable:
-		rec.Status = http.StatusServiceUnavailable
-		finish()
-		writeUnavailable(w)
-		return
-	}
-	// The capacity is the app's own: a create waits for its turn before
-	// anything of it is handled, a 401 included.
-	if !h.takeTurn(w, r, &rec, finish) {
-		return
-	}
-	if e := h.authenticate(r); e != nil {
-		answer(e)
-		return
-	}
-	if e := checkContentType(r); e != nil {
-		answer(e)
-		return
-	}
-	bp := h.bufs.Get().(*[]byte)
-	defer h.bufs.Put(bp)
-	body, e := h.readBody(w, r, (*bp)[:0])
-	if body != nil {
-		*bp = body[:0]
-	}
-	if e != nil {
-		answer(e)
-		return
-	}
-	c, e := decodeCustomer(body)
-	if e != nil {
-		answer(e)
-		return
-	}
-	rec.ExtCustomerID = c.ExtCustomerID
-	if dec.fault == faultError {
-		answer(&apiError{Status: http.StatusInternalServerError, Code: CodeInternal,
-			Message: "an unexpected technical error occurred; nothing was stored, try again later"})
-		return
-	}
-
-	// The create goes through even if the client hangs up meanwhile: a real
-	// server that received a request finishes it, which is exactly what makes
-	// a lost answer dangerous for clients.
-	id, err := h.store.create(context.WithoutCancel(r.Context()), h.companyID, &c)
-	status, reply, code := http.StatusOK, []byte(nil), ""
-	switch {
-	case err == nil:
-		rec.CustomerID = id
-		reply = createdBody((*bp)[:0], h.companyID, id, c.ExtCustomerID)
-	case errors.Is(err, errExtIDExists):
-		code = CodeExtIDExists
-		status, reply = http.StatusConflict, mustJSON(&apiError{Code: code, Message: fmt.Sprintf(
-			"a customer with extCustomerId %d already exists for company %d", c.ExtCustomerID, h.companyID)})
-	case errors.Is(err, errExtNumberExists):
-		code = CodeExtNumberExists
-		status, reply = http.StatusConflict, mustJSON(&apiError{Code: code, Message: fmt.Sprintf(
-			"a customer with extCustomerNumber %q already exists for company %d", c.ExtCustomerNumber, h.companyID)})
-	default:
-		answer(&apiError{Status: http.StatusInternalServerError, Code: CodeInternal,
-			Message: "the sandbox could not store the customer: " + err.Error()})
-		return
-	}
-
-	if h.afterStore != nil {
-		h.afterStore()
-	}
-	switch dec.fault {
-	case faultDrop:
-		finish()
-		dropConnection(w)
-		return
-	case faultHang:
-		if !h.wait(r.Context(), h.faults.f.Hang) {
-			return // the client timed out: it never learns the outcome
-		}
-	}
-	rec.Status, rec.ErrorCode = status, code
-	finish()
-	writeJSON(w, status, reply)
-}
-
-// mustJSON encodes a value that cannot fail to encode.
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return []byte(`{}`)
-	}
-	return b
-}
-
-// dropConnection closes the client's connection without a byte of answer. A
-// server that cannot hand the connection over aborts the handler instead,
-// which net/http also turns into a closed connection.
-func dropConnection(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	panic(http.ErrAbortHandler)
 }
 
 // listCustomers serves GET /api/customers: every stored customer as a JSON
@@ -384,7 +172,7 @@ func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := h.store.list(r.Context())
 	if err != nil {
-		writeError(w, &apiError{Status: http.StatusInternalServerError, Code: CodeInternal,
+		writeError(w, &apiError{Status: http.StatusInternalServerError, Code: codeInternal,
 			Message: "the sandbox could not read its customers: " + err.Error()})
 		return
 	}
@@ -404,6 +192,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	writeValue(w, h.log.snapshot())
 }
 
+// writeValue answers 200 with v as JSON, for the sandbox-only listings.
 func writeValue(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)

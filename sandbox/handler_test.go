@@ -18,78 +18,86 @@ func customerJSON(extID int64, extNumber string) string {
 	 "enterpriseNumber": "BE0123456789", "address": {"city": "Gent"}}`, extID, extNumber, extID)
 }
 
-func TestCreateStatusPaths(t *testing.T) {
-	withHeader := func(k, v string) http.Header {
-		h := authHeaders()
-		if v == "" {
-			h.Del(k)
-		} else {
-			h.Set(k, v)
-		}
-		return h
+// withHeader returns the headers of a correct create with k set to v, or
+// removed when v is empty.
+func withHeader(k, v string) http.Header {
+	h := authHeaders()
+	if v == "" {
+		h.Del(k)
+	} else {
+		h.Set(k, v)
 	}
-	tests := []struct {
-		name       string
-		before     []string // bodies created first
-		method     string
-		path       string
-		header     http.Header
-		body       string
-		wantStatus int
-		wantCode   string
-		wantInMsg  []string
-	}{
-		{name: "documented body creates", body: documentedBody, wantStatus: 200},
-		{name: "trailing slash creates", path: "/api/customers/", body: documentedBody, wantStatus: 200},
-		{name: "charset parameter accepted", header: withHeader("Content-Type", "application/json; charset=utf-8"),
-			body: documentedBody, wantStatus: 200},
-		{name: "same body again", before: []string{documentedBody}, body: documentedBody,
-			wantStatus: 409, wantCode: CodeExtIDExists, wantInMsg: []string{"extCustomerId 1001"}},
-		{name: "same extCustomerId, new number", before: []string{customerJSON(7, "A7")}, body: customerJSON(7, "B7"),
-			wantStatus: 409, wantCode: CodeExtIDExists, wantInMsg: []string{"extCustomerId 7"}},
-		{name: "same extCustomerNumber, new id", before: []string{customerJSON(7, "A7")}, body: customerJSON(8, "A7"),
-			wantStatus: 409, wantCode: CodeExtNumberExists, wantInMsg: []string{`extCustomerNumber "A7"`}},
-		{name: "missing apikey", header: withHeader("Apikey", ""), body: documentedBody,
-			wantStatus: 401, wantCode: CodeAPIKeyMissing, wantInMsg: []string{"apikey header is missing"}},
-		{name: "wrong apikey", header: withHeader("Apikey", "guess-1234"), body: documentedBody,
-			wantStatus: 401, wantCode: CodeAPIKeyInvalid, wantInMsg: []string{"apikey"}},
-		{name: "missing CustomerKey", header: withHeader("Customerkey", ""), body: documentedBody,
-			wantStatus: 401, wantCode: CodeCustomerKeyMissing, wantInMsg: []string{"CustomerKey header is missing"}},
-		{name: "wrong CustomerKey", header: withHeader("Customerkey", "guess-5678"), body: documentedBody,
-			wantStatus: 401, wantCode: CodeCustomerKeyInvalid, wantInMsg: []string{"CustomerKey"}},
-		{name: "keys swapped", header: withHeader("Apikey", testCustomerKey), body: documentedBody,
-			wantStatus: 401, wantCode: CodeAPIKeyInvalid},
-		{name: "text content-type", header: withHeader("Content-Type", "text/plain"), body: documentedBody,
-			wantStatus: 415, wantCode: CodeUnsupportedMedia, wantInMsg: []string{"application/json"}},
-		{name: "no content-type", header: withHeader("Content-Type", ""), body: documentedBody,
-			wantStatus: 415, wantCode: CodeUnsupportedMedia, wantInMsg: []string{"missing"}},
-		{name: "no address.city", body: `{"extCustomerId": 1, "extCustomerNumber": "A", "name": "N",
+	return h
+}
+
+// statusCase is one request and the answer it must get.
+type statusCase struct {
+	name       string
+	before     []string // bodies created first
+	method     string
+	path       string
+	header     http.Header
+	body       string
+	wantStatus int
+	wantCode   string
+	wantInMsg  []string
+}
+
+// statusCases are the cases of TestCreateStatusPaths.
+var statusCases = []statusCase{
+	{name: "full body creates", body: fullBody, wantStatus: 200},
+	{name: "trailing slash creates", path: "/api/customers/", body: fullBody, wantStatus: 200},
+	{name: "charset parameter accepted", header: withHeader("Content-Type", "application/json; charset=utf-8"),
+		body: fullBody, wantStatus: 200},
+	{name: "same body again", before: []string{fullBody}, body: fullBody,
+		wantStatus: 409, wantCode: codeExtIDExists, wantInMsg: []string{"extCustomerId 1001"}},
+	{name: "same extCustomerId, new number", before: []string{customerJSON(7, "A7")}, body: customerJSON(7, "B7"),
+		wantStatus: 409, wantCode: codeExtIDExists, wantInMsg: []string{"extCustomerId 7"}},
+	{name: "same extCustomerNumber, new id", before: []string{customerJSON(7, "A7")}, body: customerJSON(8, "A7"),
+		wantStatus: 409, wantCode: codeExtNumberExists, wantInMsg: []string{`extCustomerNumber "A7"`}},
+	{name: "missing apikey", header: withHeader("Apikey", ""), body: fullBody,
+		wantStatus: 401, wantCode: codeAPIKeyMissing, wantInMsg: []string{"apikey header is missing"}},
+	{name: "wrong apikey", header: withHeader("Apikey", "guess-1234"), body: fullBody,
+		wantStatus: 401, wantCode: codeAPIKeyInvalid, wantInMsg: []string{"apikey"}},
+	{name: "missing CustomerKey", header: withHeader("Customerkey", ""), body: fullBody,
+		wantStatus: 401, wantCode: codeCustomerKeyMissing, wantInMsg: []string{"CustomerKey header is missing"}},
+	{name: "wrong CustomerKey", header: withHeader("Customerkey", "guess-5678"), body: fullBody,
+		wantStatus: 401, wantCode: codeCustomerKeyInvalid, wantInMsg: []string{"CustomerKey"}},
+	{name: "keys swapped", header: withHeader("Apikey", testCustomerKey), body: fullBody,
+		wantStatus: 401, wantCode: codeAPIKeyInvalid},
+	{name: "text content-type", header: withHeader("Content-Type", "text/plain"), body: fullBody,
+		wantStatus: 415, wantCode: codeUnsupportedMedia, wantInMsg: []string{"application/json"}},
+	{name: "no content-type", header: withHeader("Content-Type", ""), body: fullBody,
+		wantStatus: 415, wantCode: codeUnsupportedMedia, wantInMsg: []string{"missing"}},
+	{name: "no address.city", body: `{"extCustomerId": 1, "extCustomerNumber": "A", "name": "N",
 			"enterpriseNumber": "BE1", "address": {"street": "Kerkstraat"}}`,
-			wantStatus: 400, wantCode: CodeInvalidField, wantInMsg: []string{"address.city is required"}},
-		{name: "no address at all", body: `{"extCustomerId": 1, "extCustomerNumber": "A", "name": "N", "enterpriseNumber": "BE1"}`,
-			wantStatus: 400, wantCode: CodeInvalidField, wantInMsg: []string{"address.city is required"}},
-		{name: "extCustomerId as string", body: strings.Replace(documentedBody, "1001,", `"1001",`, 1),
-			wantStatus: 400, wantCode: CodeInvalidField, wantInMsg: []string{"extCustomerId must be an integer number, not a string"}},
-		{name: "extCustomerId with fraction", body: strings.Replace(documentedBody, "1001,", `1.5,`, 1),
-			wantStatus: 400, wantCode: CodeInvalidField, wantInMsg: []string{"extCustomerId must be a whole number"}},
-		{name: "blank name and missing number", body: `{"extCustomerId": 1, "name": "  ", "enterpriseNumber": "BE1", "address": {"city": "Gent"}}`,
-			wantStatus: 400, wantCode: CodeInvalidField,
-			wantInMsg: []string{"extCustomerNumber is required", "name is required (it is blank)"}},
-		{name: "broken JSON", body: `{"extCustomerId": 1,`,
-			wantStatus: 400, wantCode: CodeInvalidJSON, wantInMsg: []string{"not valid JSON"}},
-		{name: "empty body", body: ``, wantStatus: 400, wantCode: CodeInvalidJSON, wantInMsg: []string{"empty"}},
-		{name: "array body", body: `[` + documentedBody + `]`, wantStatus: 400, wantCode: CodeInvalidJSON, wantInMsg: []string{"JSON object"}},
-		{name: "too large", body: `{"name": "` + strings.Repeat("x", MaxBodyBytes) + `"}`,
-			wantStatus: 413, wantCode: CodeBodyTooLarge},
-		{name: "list needs keys", method: "GET", header: withHeader("Apikey", ""), wantStatus: 401, wantCode: CodeAPIKeyMissing},
-		{name: "requests need keys", method: "GET", path: "/api/requests", header: withHeader("Customerkey", "x"),
-			wantStatus: 401, wantCode: CodeCustomerKeyInvalid},
-		{name: "list", method: "GET", wantStatus: 200},
-		{name: "put not allowed", method: "PUT", body: documentedBody, wantStatus: 405, wantCode: CodeMethodNotAllowed},
-		{name: "unknown path", method: "POST", path: "/api/customer", body: documentedBody, wantStatus: 404, wantCode: CodeNotFound},
-		{name: "health", method: "GET", path: "/healthz", wantStatus: 200},
-	}
-	for _, tc := range tests {
+		wantStatus: 400, wantCode: codeInvalidField, wantInMsg: []string{"address.city is required"}},
+	{name: "no address at all", body: `{"extCustomerId": 1, "extCustomerNumber": "A", "name": "N", "enterpriseNumber": "BE1"}`,
+		wantStatus: 400, wantCode: codeInvalidField, wantInMsg: []string{"address.city is required"}},
+	{name: "extCustomerId as string", body: strings.Replace(fullBody, "1001,", `"1001",`, 1),
+		wantStatus: 400, wantCode: codeInvalidField, wantInMsg: []string{"extCustomerId must be an integer number, not a string"}},
+	{name: "extCustomerId with fraction", body: strings.Replace(fullBody, "1001,", `1.5,`, 1),
+		wantStatus: 400, wantCode: codeInvalidField, wantInMsg: []string{"extCustomerId must be a whole number"}},
+	{name: "blank name and missing number", body: `{"extCustomerId": 1, "name": "  ", "enterpriseNumber": "BE1", "address": {"city": "Gent"}}`,
+		wantStatus: 400, wantCode: codeInvalidField,
+		wantInMsg: []string{"extCustomerNumber is required", "name is required (it is blank)"}},
+	{name: "broken JSON", body: `{"extCustomerId": 1,`,
+		wantStatus: 400, wantCode: codeInvalidJSON, wantInMsg: []string{"not valid JSON"}},
+	{name: "empty body", body: ``, wantStatus: 400, wantCode: codeInvalidJSON, wantInMsg: []string{"empty"}},
+	{name: "array body", body: `[` + fullBody + `]`, wantStatus: 400, wantCode: codeInvalidJSON, wantInMsg: []string{"JSON object"}},
+	{name: "too large", body: `{"name": "` + strings.Repeat("x", maxBodyBytes) + `"}`,
+		wantStatus: 413, wantCode: codeBodyTooLarge},
+	{name: "list needs keys", method: "GET", header: withHeader("Apikey", ""), wantStatus: 401, wantCode: codeAPIKeyMissing},
+	{name: "requests need keys", method: "GET", path: "/api/requests", header: withHeader("Customerkey", "x"),
+		wantStatus: 401, wantCode: codeCustomerKeyInvalid},
+	{name: "list", method: "GET", wantStatus: 200},
+	{name: "put not allowed", method: "PUT", body: fullBody, wantStatus: 405, wantCode: codeMethodNotAllowed},
+	{name: "unknown path", method: "POST", path: "/api/customer", body: fullBody, wantStatus: 404, wantCode: codeNotFound},
+	{name: "health", method: "GET", path: "/healthz", wantStatus: 200},
+}
+
+func TestCreateStatusPaths(t *testing.T) {
+	for _, tc := range statusCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var log bytes.Buffer
 			cfg := testConfig()
@@ -144,6 +152,7 @@ type syncWriter struct {
 	w  *bytes.Buffer
 }
 
+// Write appends p under the lock.
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,10 +160,8 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 }
 
 func TestCreatedAnswerAndStoredCustomer(t *testing.T) {
-	cfg := testConfig()
-	cfg.CompanyID = 42
-	s := startServer(t, cfg, nil)
-	r := postCustomer(t, s, documentedBody)
+	s := startServer(t, testConfig(), nil)
+	r := postCustomer(t, s, fullBody)
 	if r.status != 200 {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
@@ -162,7 +169,7 @@ func TestCreatedAnswerAndStoredCustomer(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.body), &got); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"companyId": 42.0, "customerId": 1.0, "extCustomerId": 1001.0}
+	want := map[string]any{"companyId": float64(companyID), "customerId": 1.0, "extCustomerId": 1001.0}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("answer = %v, want exactly %v", got, want)
 	}
@@ -179,7 +186,7 @@ func TestCreatedAnswerAndStoredCustomer(t *testing.T) {
 	}
 	c := cs[0]
 	wantAddr := Address{Street: "Kerkstraat", StreetNumber: "15B", City: "Gent", PostalCode: "0612", Country: "belgium"}
-	if c.CompanyID != 42 || c.CustomerID != 1 || c.ExtCustomerID != 1001 || c.ExtCustomerNumber != "C1001" ||
+	if c.CompanyID != companyID || c.CustomerID != 1 || c.ExtCustomerID != 1001 || c.ExtCustomerNumber != "C1001" ||
 		c.Name != "Bakkerij Janssens" || c.EnterpriseNumber != "BE0123456789" || c.Address != wantAddr || c.CreatedAt.IsZero() {
 		t.Errorf("stored %+v", c)
 	}
@@ -218,7 +225,7 @@ func TestConcurrentIdenticalCreatesStoreOne(t *testing.T) {
 			defer wg.Done()
 			<-start
 			r, err := send(context.Background(), http.DefaultClient, "POST", s.URL+"/api/customers",
-				authHeaders(), strings.NewReader(documentedBody))
+				authHeaders(), strings.NewReader(fullBody))
 			if err != nil {
 				t.Error(err)
 				return
@@ -257,10 +264,10 @@ func TestBodyLimit(t *testing.T) {
 		chunked bool
 		want    int
 	}{
-		{"exactly the limit", padded(MaxBodyBytes), false, 200},
-		{"one byte over", padded(MaxBodyBytes + 1), false, 413},
-		{"over, without Content-Length", padded(MaxBodyBytes + 1), true, 413},
-		{"far over, without Content-Length", padded(10 * MaxBodyBytes), true, 413},
+		{"exactly the limit", padded(maxBodyBytes), false, 200},
+		{"one byte over", padded(maxBodyBytes + 1), false, 413},
+		{"over, without Content-Length", padded(maxBodyBytes + 1), true, 413},
+		{"far over, without Content-Length", padded(10 * maxBodyBytes), true, 413},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,7 +282,7 @@ func TestBodyLimit(t *testing.T) {
 			if r.status != tc.want {
 				t.Fatalf("status %d, want %d: %.200s", r.status, tc.want, r.body)
 			}
-			if tc.want == 413 && r.errorBody(t).Code != CodeBodyTooLarge {
+			if tc.want == 413 && r.errorBody(t).Code != codeBodyTooLarge {
 				t.Errorf("body %s", r.body)
 			}
 		})

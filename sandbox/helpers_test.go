@@ -15,8 +15,9 @@ const (
 	testCustomerKey = "test-customer-key-4567"
 )
 
-// documentedBody is the create request of the API documentation.
-const documentedBody = `{"extCustomerId": 1001, "extCustomerNumber": "C1001", "name": "Bakkerij Janssens",
+// fullBody is a create request with every field, a postal code with a
+// leading zero included.
+const fullBody = `{"extCustomerId": 1001, "extCustomerNumber": "C1001", "name": "Bakkerij Janssens",
  "enterpriseNumber": "BE0123456789", "address": {"street": "Kerkstraat", "streetNumber": "15B",
  "city": "Gent", "postalCode": "0612", "country": "belgium"}}`
 

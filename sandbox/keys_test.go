@@ -20,24 +20,24 @@ type keyStart struct {
 	refuseFirstAPIKey bool   // a create with the first start's apikey gets 401
 }
 
+// generatedStart is a start without keys on a database that keeps the first
+// start's generated keys.
+var generatedStart = keyStart{wantFirstAPIKey: true, wantGeneratedAPI: true, wantFirstCustKey: true}
+
 func TestKeysKeptWithTheDatabase(t *testing.T) {
-	file := func(t *testing.T) string { return filepath.Join(t.TempDir(), "sandbox.db") }
-	generated := keyStart{wantFirstAPIKey: true, wantGeneratedAPI: true, wantFirstCustKey: true}
 	tests := []struct {
 		name   string
-		db     func(t *testing.T) string
+		memory bool // MemoryDB instead of a file
 		starts []keyStart
 	}{
 		{
 			name:   "generated keys are the same at every start",
-			db:     file,
-			starts: []keyStart{generated, generated, generated},
+			starts: []keyStart{generatedStart, generatedStart, generatedStart},
 		},
 		{
 			name: "a saved given key replaces the stored one",
-			db:   file,
 			starts: []keyStart{
-				generated,
+				generatedStart,
 				{cfg: Config{APIKey: "chosen-api-key", SaveAPIKey: true},
 					wantAPIKey: "chosen-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
 				{wantAPIKey: "chosen-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
@@ -45,26 +45,25 @@ func TestKeysKeptWithTheDatabase(t *testing.T) {
 		},
 		{
 			name: "a key given for one session leaves the stored one",
-			db:   file,
 			starts: []keyStart{
-				generated,
+				generatedStart,
 				{cfg: Config{APIKey: "session-api-key"},
 					wantAPIKey: "session-api-key", wantFirstCustKey: true, refuseFirstAPIKey: true},
-				generated,
+				generatedStart,
 			},
 		},
 		{
-			name: "an in-memory sandbox generates new keys at every start",
-			db:   func(*testing.T) string { return MemoryDB },
-			starts: []keyStart{
-				generated,
-				{wantGeneratedAPI: true, refuseFirstAPIKey: true},
-			},
+			name:   "an in-memory sandbox generates new keys at every start",
+			memory: true,
+			starts: []keyStart{generatedStart, {wantGeneratedAPI: true, refuseFirstAPIKey: true}},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			db := tc.db(t)
+			db := filepath.Join(t.TempDir(), "sandbox.db")
+			if tc.memory {
+				db = MemoryDB
+			}
 			var firstAPI, firstCust string
 			for i, st := range tc.starts {
 				cfg := st.cfg
@@ -76,31 +75,38 @@ func TestKeysKeptWithTheDatabase(t *testing.T) {
 				if i == 0 {
 					firstAPI, firstCust = s.APIKey, s.CustomerKey
 				}
-				if got := s.APIKey == firstAPI; got != st.wantFirstAPIKey {
-					t.Errorf("start %d: apikey is the first start's: %v, want %v", i+1, got, st.wantFirstAPIKey)
-				}
-				if st.wantAPIKey != "" && s.APIKey != st.wantAPIKey {
-					t.Errorf("start %d: the apikey is not the one given", i+1)
-				}
-				if got := s.CustomerKey == firstCust; got != st.wantFirstCustKey {
-					t.Errorf("start %d: CustomerKey is the first start's: %v, want %v", i+1, got, st.wantFirstCustKey)
-				}
-				if s.GeneratedAPIKey != st.wantGeneratedAPI || !s.GeneratedCustomerKey {
-					t.Errorf("start %d: generated apikey %v, CustomerKey %v; want %v, true",
-						i+1, s.GeneratedAPIKey, s.GeneratedCustomerKey, st.wantGeneratedAPI)
-				}
-				if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, customerJSON(int64(i+1), fmt.Sprint("K", i))); r.status != http.StatusOK {
-					t.Errorf("start %d: its own keys got %d %s", i+1, r.status, r.body)
-				}
-				r := postWithKeys(t, s, firstAPI, s.CustomerKey, customerJSON(int64(100+i), fmt.Sprint("L", i)))
-				if refused := r.status == http.StatusUnauthorized; refused != st.refuseFirstAPIKey {
-					t.Errorf("start %d: the first start's apikey got %d, want refused %v", i+1, r.status, st.refuseFirstAPIKey)
-				}
+				checkKeyStart(t, i+1, s, st, firstAPI, firstCust)
 				if err := s.Close(); err != nil {
 					t.Fatalf("start %d: Close: %v", i+1, err)
 				}
 			}
 		})
+	}
+}
+
+// checkKeyStart compares the keys of start number i with st, and tries
+// them and the first start's apikey on a create.
+func checkKeyStart(t *testing.T, i int, s *Server, st keyStart, firstAPI, firstCust string) {
+	t.Helper()
+	if got := s.APIKey == firstAPI; got != st.wantFirstAPIKey {
+		t.Errorf("start %d: apikey is the first start's: %v, want %v", i, got, st.wantFirstAPIKey)
+	}
+	if st.wantAPIKey != "" && s.APIKey != st.wantAPIKey {
+		t.Errorf("start %d: the apikey is not the one given", i)
+	}
+	if got := s.CustomerKey == firstCust; got != st.wantFirstCustKey {
+		t.Errorf("start %d: CustomerKey is the first start's: %v, want %v", i, got, st.wantFirstCustKey)
+	}
+	if s.GeneratedAPIKey != st.wantGeneratedAPI || !s.GeneratedCustomerKey {
+		t.Errorf("start %d: generated apikey %v, CustomerKey %v; want %v, true",
+			i, s.GeneratedAPIKey, s.GeneratedCustomerKey, st.wantGeneratedAPI)
+	}
+	if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, customerJSON(int64(i), fmt.Sprint("K", i))); r.status != http.StatusOK {
+		t.Errorf("start %d: its own keys got %d %s", i, r.status, r.body)
+	}
+	r := postWithKeys(t, s, firstAPI, s.CustomerKey, customerJSON(int64(100+i), fmt.Sprint("L", i)))
+	if refused := r.status == http.StatusUnauthorized; refused != st.refuseFirstAPIKey {
+		t.Errorf("start %d: the first start's apikey got %d, want refused %v", i, r.status, st.refuseFirstAPIKey)
 	}
 }
 
@@ -112,7 +118,7 @@ func TestNewDatabaseFileIsPrivate(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "sandbox.db")
 	s := startServer(t, Config{DB: db}, nil)
-	if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, documentedBody); r.status != http.StatusOK {
+	if r := postWithKeys(t, s, s.APIKey, s.CustomerKey, fullBody); r.status != http.StatusOK {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	for _, p := range []string{db, db + "-wal"} {

@@ -43,6 +43,7 @@ type requestLog struct {
 	line    []byte // reused under mu: no allocation per logged request
 }
 
+// newRequestLog returns an empty log writing its lines to w (nil: none).
 func newRequestLog(w io.Writer) *requestLog {
 	return &requestLog{w: w}
 }

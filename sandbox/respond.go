@@ -7,22 +7,24 @@ import (
 )
 
 // Error codes of the sandbox's JSON error bodies. Clients branch on them, so
-// they are part of the contract and never change meaning.
+// they are part of the wire contract and never change meaning. They are not
+// exported: the importer spells them out itself, so a mismatch between the
+// two sides shows in the tests instead of being hidden by shared code.
 const (
-	CodeInvalidJSON        = "INVALID_JSON"
-	CodeInvalidField       = "INVALID_FIELD"
-	CodeUnsupportedMedia   = "UNSUPPORTED_CONTENT_TYPE"
-	CodeBodyTooLarge       = "BODY_TOO_LARGE"
-	CodeAPIKeyMissing      = "API_KEY_MISSING"
-	CodeAPIKeyInvalid      = "API_KEY_INVALID"
-	CodeCustomerKeyMissing = "CUSTOMER_KEY_MISSING"
-	CodeCustomerKeyInvalid = "CUSTOMER_KEY_INVALID"
-	CodeExtIDExists        = "CUSTOMER_EXT_ID_EXISTS"
-	CodeExtNumberExists    = "CUSTOMER_EXT_NUMBER_EXISTS"
-	CodeInternal           = "INTERNAL_ERROR"
-	CodeThrottled          = "TOO_MANY_REQUESTS"
-	CodeNotFound           = "NOT_FOUND"
-	CodeMethodNotAllowed   = "METHOD_NOT_ALLOWED"
+	codeInvalidJSON        = "INVALID_JSON"
+	codeInvalidField       = "INVALID_FIELD"
+	codeUnsupportedMedia   = "UNSUPPORTED_CONTENT_TYPE"
+	codeBodyTooLarge       = "BODY_TOO_LARGE"
+	codeAPIKeyMissing      = "API_KEY_MISSING"
+	codeAPIKeyInvalid      = "API_KEY_INVALID"
+	codeCustomerKeyMissing = "CUSTOMER_KEY_MISSING"
+	codeCustomerKeyInvalid = "CUSTOMER_KEY_INVALID"
+	codeExtIDExists        = "CUSTOMER_EXT_ID_EXISTS"
+	codeExtNumberExists    = "CUSTOMER_EXT_NUMBER_EXISTS"
+	codeInternal           = "INTERNAL_ERROR"
+	codeThrottled          = "TOO_MANY_REQUESTS"
+	codeNotFound           = "NOT_FOUND"
+	codeMethodNotAllowed   = "METHOD_NOT_ALLOWED"
 )
 
 // apiError is an answer other than success: its status and the JSON body
@@ -33,6 +35,7 @@ type apiError struct {
 	Message string `json:"message"`
 }
 
+// Error makes an apiError usable as an error in logs and test failures.
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
 // writeJSON answers status with body already encoded as JSON.
@@ -66,7 +69,8 @@ func createdBody(buf []byte, companyID, customerID, extID int64) []byte {
 }
 
 // herokuErrorPage is what Heroku's router serves with a 503 when the app has
-// crashed or is restarting: HTML, not JSON, which clients must survive.
+// crashed, is restarting or took longer than 30 s: HTML, not JSON, which
+// clients must survive.
 const herokuErrorPage = `<!DOCTYPE html>
 <html>
   <head>
@@ -85,7 +89,8 @@ const herokuErrorPage = `<!DOCTYPE html>
 </html>
 `
 
-// writeUnavailable answers like Heroku's router when the app is down.
+// writeUnavailable answers like Heroku's router when the app is down or has
+// not answered within the router's 30 s.
 func writeUnavailable(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

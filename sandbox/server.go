@@ -75,18 +75,15 @@ func serve(h *Handler, addr string) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the handler behind the server.
-func (s *Server) Handler() *Handler { return s.h }
-
 // Customers returns every stored customer, ordered by customerId.
 func (s *Server) Customers(ctx context.Context) ([]StoredCustomer, error) {
-	return s.h.Customers(ctx)
+	return s.h.store.list(ctx)
 }
 
 // Requests returns every POST handled so far, ordered by arrival time.
-func (s *Server) Requests() []RequestRecord { return s.h.Requests() }
+func (s *Server) Requests() []RequestRecord { return s.h.log.snapshot() }
 
-// Close stops accepting connections, releases hung requests, waits for the
+// Close stops accepting connections, releases waiting and hung requests, waits for the
 // requests in flight (up to a bound) and closes the store. Calling it again
 // returns the first result.
 func (s *Server) Close() error {

@@ -17,7 +17,7 @@ func TestDataSurvivesARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := postCustomer(t, first, documentedBody); r.status != 200 {
+	if r := postCustomer(t, first, fullBody); r.status != 200 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	before, err := first.Customers(context.Background())
@@ -36,7 +36,7 @@ func TestDataSurvivesARestart(t *testing.T) {
 	if len(after) != 1 || after[0] != before[0] {
 		t.Fatalf("after restart %+v, want %+v", after, before)
 	}
-	if r := postCustomer(t, second, documentedBody); r.status != 409 {
+	if r := postCustomer(t, second, fullBody); r.status != 409 {
 		t.Errorf("repeat after restart: %d, want 409", r.status)
 	}
 	if r := postCustomer(t, second, customerJSON(2002, "C2002")); !strings.Contains(r.body, `"customerId":2`) {
@@ -68,7 +68,7 @@ func TestGeneratedKeys(t *testing.T) {
 	h := authHeaders()
 	h.Set("Apikey", s.APIKey)
 	h.Set("Customerkey", s.CustomerKey)
-	if r := do(t, http.DefaultClient, "POST", s.URL+"/api/customers", h, documentedBody); r.status != 200 {
+	if r := do(t, http.DefaultClient, "POST", s.URL+"/api/customers", h, fullBody); r.status != 200 {
 		t.Errorf("generated keys refused: %d %s", r.status, r.body)
 	}
 }
