@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 )
 
 // Colours of the XLSX result files: Excel's own "light red fill with dark
@@ -23,6 +24,16 @@ const (
 	xlsxMaxSheetName = 31 // Excel's limit
 )
 
+// Column widths, in characters. A column is sized before its first row is
+// streamed (the stream writer writes the widths ahead of the rows), from
+// its header and the first xlsxSampleRows rows, which are held until then.
+const (
+	xlsxSampleRows   = 200
+	xlsxMinWidth     = 8
+	xlsxMaxWidth     = 60
+	xlsxWrapMinWidth = 40 // a wrapped column: narrower makes long messages tall rows
+)
+
 // xlsxDefaultOK are the statuses that need no attention.
 var xlsxDefaultOK = []string{string(row.StatusCreated), string(row.StatusSkipped), string(row.StatusValid)}
 
@@ -30,24 +41,32 @@ var xlsxDefaultOK = []string{string(row.StatusCreated), string(row.StatusSkipped
 // StreamWriter. Every value is written as an inline string, which excelize
 // never turns into a number: a postcode "0612" or a VAT number stays text.
 // The header row is bold and frozen, with an autofilter; owr_* headers are
-// light blue; status cells of rows that need attention are light red.
+// light blue; status cells of rows that need attention are light red;
+// owr_error cells, and cells holding a line break, wrap. Columns are sized
+// from the header and the first xlsxSampleRows rows, held until then.
 type xlsxResultWriter struct {
 	af        *atomicFile
 	f         *excelize.File
 	sw        *excelize.StreamWriter
 	sheet     string
-	row       int
+	row       int // the last row written or held; the header is row 1
 	width     int
 	statusCol int
+	errorCol  int // owr_error's index, or -1
 	ok        map[string]bool
 	badStyle  int
-	cells     []any // reused between rows: SetRow does not keep it
+	wrapStyle int
+	header    []any      // the header row's cells, written with the sample
+	sample    [][]string // the first rows, held until the columns are sized
+	sampling  bool       // rows are still being held
+	cells     []any      // reused between rows: SetRow does not keep it
 	err       error
 }
 
 func newXLSXResultWriter(af *atomicFile, opts WriterOptions) (*xlsxResultWriter, error) {
 	f := excelize.NewFile()
-	x := &xlsxResultWriter{af: af, f: f, sheet: xlsxSheetName(opts.SheetName), width: len(opts.Header), statusCol: -1}
+	x := &xlsxResultWriter{af: af, f: f, sheet: xlsxSheetName(opts.SheetName), width: len(opts.Header),
+		statusCol: -1, errorCol: -1, sampling: true}
 	if err := x.start(opts); err != nil {
 		f.Close()
 		return nil, writeError(af.path, err)
@@ -55,7 +74,8 @@ func newXLSXResultWriter(af *atomicFile, opts WriterOptions) (*xlsxResultWriter,
 	return x, nil
 }
 
-// start sets up the sheet, the styles and the header row.
+// start sets up the sheet, the styles and the frozen pane. The header row
+// is written with the first rows, once the column widths are known.
 func (x *xlsxResultWriter) start(opts WriterOptions) error {
 	if err := x.f.SetSheetName(x.f.GetSheetName(0), x.sheet); err != nil {
 		return err
@@ -73,6 +93,9 @@ func (x *xlsxResultWriter) start(opts WriterOptions) error {
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{xlsxBadFill}}}); err != nil {
 		return err
 	}
+	if x.wrapStyle, err = x.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}}); err != nil {
+		return err
+	}
 	if opts.StatusCol >= 0 && opts.StatusCol < len(opts.Header) {
 		x.statusCol = opts.StatusCol
 	}
@@ -88,34 +111,86 @@ func (x *xlsxResultWriter) start(opts WriterOptions) error {
 	if x.sw, err = x.f.NewStreamWriter(x.sheet); err != nil {
 		return err
 	}
-	for i, h := range opts.Header {
-		if err := x.sw.SetColWidth(i+1, i+1, xlsxColumnWidth(h)); err != nil {
-			return err
-		}
-	}
 	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	cells := make([]any, len(opts.Header))
+	x.header = make([]any, len(opts.Header))
 	for i, h := range opts.Header {
 		style := header
 		if (opts.OwrFrom > 0 && i >= opts.OwrFrom) || row.IsOwrColumn(h) {
 			style = owrHeader
 		}
-		cells[i] = excelize.Cell{StyleID: style, Value: h}
+		if x.errorCol < 0 && strings.EqualFold(h, xlsxErrorColumn) {
+			x.errorCol = i
+		}
+		x.header[i] = excelize.Cell{StyleID: style, Value: h}
 	}
 	x.row = 1
-	return x.sw.SetRow("A1", cells)
+	return nil
 }
 
-// xlsxColumnWidth sizes a column after its header, within reason; the
-// error message column gets room to be read.
-func xlsxColumnWidth(header string) float64 {
-	if strings.EqualFold(header, "owr_error") {
-		return 60
+// xlsxErrorColumn is the column whose cells wrap: the problems of a row.
+const xlsxErrorColumn = "owr_error"
+
+// endSample sizes the columns from the header and the held rows, then
+// writes the header and those rows: the stream writer takes no column
+// width once a row is written.
+func (x *xlsxResultWriter) endSample() error {
+	x.sampling = false
+	for i, c := range x.header {
+		if err := x.sw.SetColWidth(i+1, i+1, x.columnWidth(i, c.(excelize.Cell).Value.(string))); err != nil {
+			return err
+		}
 	}
-	return float64(min(max(utf8.RuneCountInString(header)+4, 10), 40))
+	if err := x.sw.SetRow("A1", x.header); err != nil {
+		return err
+	}
+	for i, values := range x.sample {
+		if err := x.writeRow(i+2, values); err != nil {
+			return err
+		}
+	}
+	x.sample = nil
+	return nil
+}
+
+// columnWidth is the width of column i: its header's (bold, with the
+// filter button) or its widest held value's, whichever is wider, within
+// xlsxMinWidth and xlsxMaxWidth; the wrapped error column is at least
+// xlsxWrapMinWidth.
+func (x *xlsxResultWriter) columnWidth(i int, header string) float64 {
+	w := textWidth(header) + 4
+	for _, values := range x.sample {
+		if i < len(values) && values[i] != "" {
+			w = max(w, textWidth(values[i])+2)
+		}
+	}
+	lo := xlsxMinWidth
+	if i == x.errorCol {
+		lo = xlsxWrapMinWidth
+	}
+	return float64(min(max(w, lo), xlsxMaxWidth))
+}
+
+// textWidth is how many characters wide v shows: its longest line, a
+// wide (East Asian) character counting as two.
+func textWidth(v string) int {
+	widest := 0
+	for line := range strings.Lines(v) {
+		n := 0
+		for _, r := range strings.TrimRight(line, "\r\n") {
+			n++
+			if r >= 0x1100 {
+				switch width.LookupRune(r).Kind() {
+				case width.EastAsianWide, width.EastAsianFullwidth:
+					n++
+				}
+			}
+		}
+		widest = max(widest, n)
+	}
+	return widest
 }
 
 // xlsxSheetName makes name a valid sheet name: no []:*?/\ characters, at
@@ -137,7 +212,9 @@ func xlsxSheetName(name string) string {
 	return name
 }
 
-// Write adds one row. Empty values are left out (an empty cell).
+// Write adds one row. Empty values are left out (an empty cell). The
+// first rows are held (copied: values is the caller's to reuse) until the
+// columns are sized.
 func (x *xlsxResultWriter) Write(values []string) error {
 	if x.err != nil {
 		return x.err
@@ -147,21 +224,42 @@ func (x *xlsxResultWriter) Write(values []string) error {
 		return x.err
 	}
 	x.row++
+	if x.sampling {
+		held := make([]string, len(values))
+		for i, v := range values {
+			held[i] = strings.Clone(v) // not pinning a reader's larger buffer
+		}
+		x.sample = append(x.sample, held)
+		if len(x.sample) < xlsxSampleRows {
+			return nil
+		}
+		if err := x.endSample(); err != nil {
+			x.err = writeError(x.af.path, err)
+		}
+		return x.err
+	}
+	if err := x.writeRow(x.row, values); err != nil {
+		x.err = writeError(x.af.path, err)
+	}
+	return x.err
+}
+
+// writeRow streams one data row as row number n.
+func (x *xlsxResultWriter) writeRow(n int, values []string) error {
 	x.cells = x.cells[:0]
 	for i, v := range values {
 		switch {
-		case i == x.statusCol && v != "" && !x.ok[v]:
-			x.cells = append(x.cells, excelize.Cell{StyleID: x.badStyle, Value: v})
 		case v == "":
 			x.cells = append(x.cells, nil)
+		case i == x.statusCol && !x.ok[v]:
+			x.cells = append(x.cells, excelize.Cell{StyleID: x.badStyle, Value: v})
+		case i == x.errorCol || strings.IndexByte(v, '\n') >= 0:
+			x.cells = append(x.cells, excelize.Cell{StyleID: x.wrapStyle, Value: v})
 		default:
 			x.cells = append(x.cells, v)
 		}
 	}
-	if err := x.sw.SetRow("A"+strconv.Itoa(x.row), x.cells); err != nil {
-		x.err = writeError(x.af.path, err)
-	}
-	return x.err
+	return x.sw.SetRow("A"+strconv.Itoa(n), x.cells)
 }
 
 // Close adds the autofilter over the written range, writes the workbook
@@ -200,6 +298,11 @@ func (x *xlsxResultWriter) Close() error {
 // each one that looks like a number with a green triangle, "number stored
 // as text"; the sheet tells it not to, over the used range.
 func (x *xlsxResultWriter) finish() error {
+	if x.sampling {
+		if err := x.endSample(); err != nil {
+			return err
+		}
+	}
 	used := "A1"
 	if x.width > 0 {
 		last, err := excelize.CoordinatesToCellName(x.width, x.row)

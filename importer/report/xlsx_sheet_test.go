@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // wrZipEntry returns the text of one part of a written workbook, read
@@ -271,6 +273,112 @@ func TestXLSXNumbersStoredAsText(t *testing.T) {
 			af, ie2, end := strings.Index(sheet, "<autoFilter"), strings.Index(sheet, "<ignoredErrors"), strings.Index(sheet, "</worksheet>")
 			if af < 0 || !(af < ie2 && ie2 < end) {
 				t.Errorf("autoFilter at %d, ignoredErrors at %d, end at %d: want them in that order", af, ie2, end)
+			}
+		})
+	}
+}
+
+// TestXLSXColumnWidths: each column is as wide as its header (bold, with
+// the filter button) or its longest value among the first sampled rows,
+// whichever is wider, within 8 and 60 characters; a value's longest line
+// counts, and a wide (East Asian) character counts twice. owr_error, which
+// wraps, is at least 40 wide so that a long message does not make its row
+// tall. Rows after the sample do not change the width: it is fixed before
+// the first row is streamed.
+func TestXLSXColumnWidths(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	for _, tc := range []struct {
+		name   string
+		header string
+		values []string // the column's values, one a row
+		want   float64
+	}{
+		{"short header, short values: the minimum", "Nr", []string{"1", "22"}, 8},
+		{"header wins: its length + 4", "Klantnummer", []string{"K-1"}, 15},
+		{"value wins: its length + 2", "Naam", []string{"Bakkerij Peeters", "Garage Janssens & Zonen"}, 25},
+		{"capped", "Opmerking", []string{long}, 60},
+		{"longest line of a multi-line value", "Adres", []string{"Kerkstraat 12\nbus 3\n9000 Gent"}, 15},
+		{"wide characters count twice", "Stad", []string{"東京都千代田区"}, 16},
+		{"empty column: the header", "Fax", []string{"", ""}, 8},
+		{"owr_error short: at least 40", "owr_error", []string{"", "duplicate of row 2"}, 40},
+		{"owr_error long: capped", "owr_error", []string{long}, 60},
+		{"owr_error between", "owr_error", []string{strings.Repeat("e", 45)}, 47},
+		{"a longer value after the sample does not count", "Naam", append(wrRepeat("Jan", xlsxSampleRows), long), 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "k.results.xlsx")
+			rows := make([][]string, len(tc.values))
+			for i, v := range tc.values {
+				rows[i] = []string{v}
+			}
+			wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: []string{tc.header}, StatusCol: -1}, rows)
+			f, err := excelize.OpenFile(path)
+			must(t, err)
+			defer f.Close()
+			got, err := f.GetColWidth("Results", "A")
+			must(t, err)
+			if got != tc.want {
+				t.Errorf("width %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// wrRepeat is n times v.
+func wrRepeat(v string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+// TestXLSXWrap: owr_error cells wrap, and so does any cell holding a line
+// break (a spreadsheet shows the break only in a wrapped cell); other
+// cells, the header and the red status cells keep their look.
+func TestXLSXWrap(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.results.xlsx")
+	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4}, wrRows)
+	f, err := excelize.OpenFile(path)
+	must(t, err)
+	defer f.Close()
+	for ref, want := range map[string]bool{
+		"F1": false,            // the header
+		"F3": true, "F4": true, // owr_error
+		"D2": false, "D3": true, // "line 1\nline 2"
+		"A2": false, "E2": false, "E3": false, // the red status cell
+	} {
+		id, err := f.GetCellStyle("Results", ref)
+		must(t, err)
+		st, err := f.GetStyle(id)
+		must(t, err)
+		wrap := st.Alignment != nil && st.Alignment.WrapText
+		if wrap != want {
+			t.Errorf("%s wraps: %v, want %v", ref, wrap, want)
+		}
+		if ref == "E3" && !reflect.DeepEqual(st.Fill.Color, []string{xlsxBadFill}) {
+			t.Errorf("E3 fill %v, want the red fill", st.Fill.Color)
+		}
+	}
+}
+
+// TestXLSXSampleBoundary writes as many rows as the sample holds, one
+// fewer and one more, and reads them all back in order: the rows held
+// for sizing the columns are written before the ones that follow.
+func TestXLSXSampleBoundary(t *testing.T) {
+	for _, n := range []int{0, 1, xlsxSampleRows - 1, xlsxSampleRows, xlsxSampleRows + 1, 2*xlsxSampleRows + 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "k.results.xlsx")
+			rows := wrWideRows(n, 3)
+			wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrWideHeader(3), StatusCol: -1}, rows)
+			f, err := excelize.OpenFile(path)
+			must(t, err)
+			defer f.Close()
+			got, err := f.GetRows("Results")
+			must(t, err)
+			want := append([][]string{wrWideHeader(3)}, rows...)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("read back %d rows, want %d (first difference matters)", len(got), len(want))
 			}
 		})
 	}

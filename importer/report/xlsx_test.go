@@ -37,6 +37,14 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 	sheetXML := wrZipEntry(t, path, "xl/worksheets/sheet1.xml")
 	fmt.Fprintf(&b, "dimension: %s\n", wrDimensionRE.FindAllString(sheetXML, -1))
 	fmt.Fprintf(&b, "ignored errors: %s\n", regexp.MustCompile(`<ignoredErrors>.*?</ignoredErrors>`).FindString(sheetXML))
+	cols, err := f.GetCols(sheet)
+	must(t, err)
+	for c := range cols {
+		name, _ := excelize.ColumnNumberToName(c + 1)
+		w, err := f.GetColWidth(sheet, name)
+		must(t, err)
+		fmt.Fprintf(&b, "column %s width=%v\n", name, w)
+	}
 	for _, dn := range f.GetDefinedName() {
 		fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
 	}
@@ -59,7 +67,11 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 			st, err := f.GetStyle(id)
 			must(t, err)
 			bold := st.Font != nil && st.Font.Bold
-			fmt.Fprintf(&b, "%s %s bold=%v fill=%v %q\n", ref, wrCellTypes[typ], bold, st.Fill.Color, v)
+			var wrap string
+			if st.Alignment != nil && st.Alignment.WrapText {
+				wrap = " wrap"
+			}
+			fmt.Fprintf(&b, "%s %s bold=%v fill=%v%s %q\n", ref, wrCellTypes[typ], bold, st.Fill.Color, wrap, v)
 		}
 	}
 	return b.String()
@@ -97,6 +109,7 @@ func TestXLSXResultWriterGolden(t *testing.T) {
 		`A1 inline-string bold=true fill=[] "Klant ID"`, `E1 inline-string bold=true fill=[DDEBF7] "owr_status"`,
 		`C2 inline-string bold=false fill=[] "0612"`, `E2 inline-string bold=false fill=[] "created"`,
 		`E3 inline-string bold=false fill=[FFC7CE] "invalid"`, `B3 inline-string bold=false fill=[] "=HYPERLINK(\"http://x\")"`,
+		`F3 inline-string bold=false fill=[] wrap "-extCustomerId is missing"`, "column F width=40",
 	} {
 		if !strings.Contains(got, fact) {
 			t.Errorf("results workbook lacks %s", fact)
