@@ -290,3 +290,7 @@ func (c *csvResultWriter) Close() error {
 
 // Abort drops the temporary file.
 func (c *csvResultWriter) Abort() { c.af.abort() }
+
+// SetSummary does nothing: a CSV file is one table, and a failed-rows
+// file is fed back as input as it is.
+func (c *csvResultWriter) SetSummary([]SummaryRow) {}

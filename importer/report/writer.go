@@ -23,6 +23,33 @@ type ResultWriter interface {
 	Close() error
 	// Abort removes the temporary file. It is a no-op after Close.
 	Abort()
+	// SetSummary gives the counts an XLSX file shows on a second sheet
+	// (WriterOptions.SummarySheet): a header, one line per row in the
+	// order given, then their total. Call it before Close, once the
+	// counts are known; a later call replaces an earlier one; no call, or
+	// no rows, means no second sheet. rows is copied. A CSV file ignores
+	// it: it is one table, and it is fed back as input.
+	SetSummary(rows []SummaryRow)
+}
+
+// SummaryRow is one line of a workbook's counts sheet: what is counted
+// (normally a status, as the owr_status column spells it) and how many
+// rows.
+type SummaryRow struct {
+	Label string
+	Count int
+}
+
+// StatusSummary lists counts for SetSummary: the statuses of order that
+// have rows, in that order. Statuses not in order are left out.
+func StatusSummary(counts map[row.Status]int, order []row.Status) []SummaryRow {
+	var out []SummaryRow
+	for _, st := range order {
+		if n := counts[st]; n > 0 {
+			out = append(out, SummaryRow{Label: string(st), Count: n})
+		}
+	}
+	return out
 }
 
 // RowEncoder is a ResultWriter whose rows can be encoded on any goroutine,
@@ -61,6 +88,10 @@ type WriterOptions struct {
 	OKStatuses []string
 	// SheetName is the XLSX sheet name; "" means "Results".
 	SheetName string
+	// SummarySheet is the name of the XLSX sheet of counts that
+	// ResultWriter.SetSummary adds; "" means "Counts" (or "Row counts"
+	// when the rows' sheet is called that).
+	SummarySheet string
 	// Report marks a file that can be made again in seconds from the input
 	// alone (validate's results): it is still written to a temporary file
 	// and renamed, so it is never seen half-written, but it is not forced

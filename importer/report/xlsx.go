@@ -21,7 +21,9 @@ const (
 	xlsxBadFill      = "FFC7CE"
 	xlsxBadFont      = "9C0006"
 	xlsxDefaultSheet = "Results"
-	xlsxMaxSheetName = 31 // Excel's limit
+	xlsxCountsSheet  = "Counts"
+	xlsxCountsAlt    = "Row counts" // when the rows' sheet is called Counts
+	xlsxMaxSheetName = 31           // Excel's limit
 )
 
 // Column widths, in characters. A column is sized before its first row is
@@ -56,10 +58,13 @@ type xlsxResultWriter struct {
 	ok        map[string]bool
 	badStyle  int
 	wrapStyle int
+	boldStyle int
 	header    []any      // the header row's cells, written with the sample
 	sample    [][]string // the first rows, held until the columns are sized
 	sampling  bool       // rows are still being held
 	cells     []any      // reused between rows: SetRow does not keep it
+	summary   []SummaryRow
+	counts    string // the name of the counts sheet
 	err       error
 }
 
@@ -67,6 +72,7 @@ func newXLSXResultWriter(af *atomicFile, opts WriterOptions) (*xlsxResultWriter,
 	f := excelize.NewFile()
 	x := &xlsxResultWriter{af: af, f: f, sheet: xlsxSheetName(opts.SheetName), width: len(opts.Header),
 		statusCol: -1, errorCol: -1, sampling: true}
+	x.counts = xlsxCountsSheetName(opts.SummarySheet, x.sheet)
 	if err := x.start(opts); err != nil {
 		f.Close()
 		return nil, writeError(af.path, err)
@@ -84,6 +90,7 @@ func (x *xlsxResultWriter) start(opts WriterOptions) error {
 	if err != nil {
 		return err
 	}
+	x.boldStyle = header
 	owrHeader, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{xlsxOwrFill}}})
 	if err != nil {
@@ -191,6 +198,24 @@ func textWidth(v string) int {
 		widest = max(widest, n)
 	}
 	return widest
+}
+
+// xlsxCountsSheetName is the name of the counts sheet: name made valid,
+// "Counts" if empty, and never the name of the rows' sheet (sheet names
+// differ without regard to case).
+func xlsxCountsSheetName(name, rows string) string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = xlsxCountsSheet
+	}
+	name = xlsxSheetName(name)
+	for _, alt := range []string{xlsxCountsAlt, xlsxCountsSheet} {
+		if !strings.EqualFold(name, rows) {
+			break
+		}
+		name = alt
+	}
+	return name
 }
 
 // xlsxSheetName makes name a valid sheet name: no []:*?/\ characters, at
@@ -321,8 +346,66 @@ func (x *xlsxResultWriter) finish() error {
 		return err
 	}
 	dims := map[string]string{sheetPart(x.sw.SheetID): used}
+	if len(x.summary) > 0 {
+		part, countsUsed, err := x.writeCounts()
+		if err != nil {
+			return err
+		}
+		dims[part] = countsUsed
+	}
 	x.f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newPatchZip(w, dims) })
 	return x.f.Write(x.af.f)
+}
+
+// SetSummary keeps the counts for the second sheet, written at Close.
+func (x *xlsxResultWriter) SetSummary(rows []SummaryRow) {
+	x.summary = append(x.summary[:0:0], rows...)
+}
+
+// writeCounts adds the counts sheet after the rows' sheet: a bold header,
+// a line per SummaryRow with its count as a number, and a bold total. It
+// is streamed like the rows' sheet, so its cells are written the same way
+// and its used range is put right the same way; it returns the sheet's
+// zip part and used range. The rows' sheet stays the one that opens.
+func (x *xlsxResultWriter) writeCounts() (part, used string, err error) {
+	if _, err := x.f.NewSheet(x.counts); err != nil {
+		return "", "", err
+	}
+	sw, err := x.f.NewStreamWriter(x.counts)
+	if err != nil {
+		return "", "", err
+	}
+	labels := []string{"status", "total"}
+	total := 0
+	for _, r := range x.summary {
+		labels = append(labels, r.Label)
+		total += r.Count
+	}
+	widest := 0
+	for _, l := range labels {
+		widest = max(widest, textWidth(l))
+	}
+	if err := sw.SetColWidth(1, 1, float64(min(max(widest+4, xlsxMinWidth+4), xlsxMaxWidth))); err != nil {
+		return "", "", err
+	}
+	if err := sw.SetColWidth(2, 2, float64(xlsxMinWidth+4)); err != nil {
+		return "", "", err
+	}
+	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: x.boldStyle, Value: v} }
+	lines := [][]any{{bold("status"), bold("rows")}}
+	for _, r := range x.summary {
+		lines = append(lines, []any{r.Label, r.Count})
+	}
+	lines = append(lines, []any{bold("total"), bold(total)})
+	for i, cells := range lines {
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), cells); err != nil {
+			return "", "", err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return "", "", err
+	}
+	return sheetPart(sw.SheetID), "A1:B" + strconv.Itoa(len(lines)), nil
 }
 
 // Abort drops the temporary file.

@@ -144,14 +144,20 @@ func wrOpenpyxl(t *testing.T, path string) []wrOpenpyxlSheet {
 }
 
 // TestXLSXOpenpyxlReadOnly reads a results workbook with openpyxl in
-// read-only mode, which sizes the sheet from <dimension>: it must see
-// every row and every column, with the values written.
+// read-only mode, which sizes each sheet from its <dimension>: it must
+// see every row and every column, with the values written, text on the
+// rows' sheet and numbers for the counts.
 func TestXLSXOpenpyxlReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.results.xlsx")
-	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4}, wrRows)
+	wrWriteWithSummary(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4}, wrSummary)
 	sheets := wrOpenpyxl(t, path)
-	if len(sheets) == 0 {
-		t.Fatal("openpyxl sees no sheet")
+	if len(sheets) != 2 {
+		t.Fatalf("openpyxl sees %d sheets, want 2", len(sheets))
+	}
+	c := sheets[1]
+	wantCounts := [][]any{{"status", "rows"}, {"created", 2.0}, {"invalid", 1.0}, {"conflict", 1.0}, {"total", 4.0}}
+	if c.Title != "Counts" || c.MaxRow != 5 || c.MaxColumn != 2 || c.Dimension != "A1:B5" || !reflect.DeepEqual(c.Rows, wantCounts) {
+		t.Errorf("openpyxl sees %q %d x %d, %s: %v; want Counts 5 x 2, A1:B5: %v", c.Title, c.MaxRow, c.MaxColumn, c.Dimension, c.Rows, wantCounts)
 	}
 	s := sheets[0]
 	if s.Title != "Results" || s.MaxRow != 5 || s.MaxColumn != 6 || s.Dimension != "A1:F5" {

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"archive/zip"
 	"fmt"
-	"io"
 	"owr-import/importer/row"
 	"owr-import/importer/source"
 	"path/filepath"
@@ -16,9 +14,10 @@ import (
 )
 
 // wrDescribeXLSX renders what a consultant sees in a results workbook as
-// text for a golden file: sheets, frozen pane, autofilter, and every cell
-// with its type, bold and fill. The zip bytes themselves are not stable
-// enough to compare.
+// text for a golden file: for each sheet its frozen pane, autofilter, used
+// range, ignored errors, column widths, and every cell with its type,
+// bold, fill and wrap. The zip bytes themselves are not stable enough to
+// compare.
 func wrDescribeXLSX(t *testing.T, path string) string {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
@@ -29,25 +28,49 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 	var b strings.Builder
 	sheets := f.GetSheetList()
 	fmt.Fprintf(&b, "sheets: %q\n", sheets)
-	sheet := sheets[0]
+	for i, sheet := range sheets {
+		if i > 0 {
+			fmt.Fprintf(&b, "--- sheet %q\n", sheet)
+		}
+		wrDescribeSheet(t, &b, f, sheet, wrZipEntry(t, path, fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1)))
+		if i == 0 {
+			for _, dn := range f.GetDefinedName() {
+				fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
+			}
+			wrDescribeCells(t, &b, f, sheet)
+		}
+	}
+	for _, sheet := range sheets[1:] {
+		fmt.Fprintf(&b, "--- cells of %q\n", sheet)
+		wrDescribeCells(t, &b, f, sheet)
+	}
+	return b.String()
+}
+
+// wrDescribeSheet writes a sheet's settings: pane, autofilter, used
+// range, ignored errors and column widths.
+func wrDescribeSheet(t *testing.T, b *strings.Builder, f *excelize.File, sheet, sheetXML string) {
+	t.Helper()
 	panes, err := f.GetPanes(sheet)
 	must(t, err)
-	fmt.Fprintf(&b, "panes: freeze=%v ySplit=%d topLeft=%s\n", panes.Freeze, panes.YSplit, panes.TopLeftCell)
-	fmt.Fprintf(&b, "autofilter: %s\n", wrAutoFilter(t, path))
-	sheetXML := wrZipEntry(t, path, "xl/worksheets/sheet1.xml")
-	fmt.Fprintf(&b, "dimension: %s\n", wrDimensionRE.FindAllString(sheetXML, -1))
-	fmt.Fprintf(&b, "ignored errors: %s\n", regexp.MustCompile(`<ignoredErrors>.*?</ignoredErrors>`).FindString(sheetXML))
+	fmt.Fprintf(b, "panes: freeze=%v ySplit=%d topLeft=%s\n", panes.Freeze, panes.YSplit, panes.TopLeftCell)
+	fmt.Fprintf(b, "autofilter: %s\n", regexp.MustCompile(`<autoFilter[^>]*>`).FindString(sheetXML))
+	fmt.Fprintf(b, "dimension: %s\n", wrDimensionRE.FindAllString(sheetXML, -1))
+	fmt.Fprintf(b, "ignored errors: %s\n", regexp.MustCompile(`<ignoredErrors>.*?</ignoredErrors>`).FindString(sheetXML))
 	cols, err := f.GetCols(sheet)
 	must(t, err)
 	for c := range cols {
 		name, _ := excelize.ColumnNumberToName(c + 1)
 		w, err := f.GetColWidth(sheet, name)
 		must(t, err)
-		fmt.Fprintf(&b, "column %s width=%v\n", name, w)
+		fmt.Fprintf(b, "column %s width=%v\n", name, w)
 	}
-	for _, dn := range f.GetDefinedName() {
-		fmt.Fprintf(&b, "defined name: %s = %s\n", dn.Name, dn.RefersTo)
-	}
+}
+
+// wrDescribeCells writes every cell of a sheet: type, bold, fill, wrap
+// and value.
+func wrDescribeCells(t *testing.T, b *strings.Builder, f *excelize.File, sheet string) {
+	t.Helper()
 	rows, err := f.Rows(sheet)
 	must(t, err)
 	defer rows.Close()
@@ -57,7 +80,7 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 		for c, v := range cols {
 			ref, _ := excelize.CoordinatesToCellName(c+1, r)
 			if v == "" {
-				fmt.Fprintf(&b, "%s empty\n", ref)
+				fmt.Fprintf(b, "%s empty\n", ref)
 				continue
 			}
 			typ, err := f.GetCellType(sheet, ref)
@@ -71,40 +94,26 @@ func wrDescribeXLSX(t *testing.T, path string) string {
 			if st.Alignment != nil && st.Alignment.WrapText {
 				wrap = " wrap"
 			}
-			fmt.Fprintf(&b, "%s %s bold=%v fill=%v%s %q\n", ref, wrCellTypes[typ], bold, st.Fill.Color, wrap, v)
+			fmt.Fprintf(b, "%s %s bold=%v fill=%v%s %q\n", ref, wrCellTypes[typ], bold, st.Fill.Color, wrap, v)
 		}
 	}
-	return b.String()
 }
 
 // wrCellTypes names excelize's cell types for the golden file.
 var wrCellTypes = map[excelize.CellType]string{
-	excelize.CellTypeUnset: "unset", excelize.CellTypeBool: "bool", excelize.CellTypeDate: "date",
+	excelize.CellTypeUnset: "number", // no type attribute: a number, by the standard
+	excelize.CellTypeBool:  "bool", excelize.CellTypeDate: "date",
 	excelize.CellTypeError: "error", excelize.CellTypeFormula: "formula", excelize.CellTypeInlineString: "inline-string",
 	excelize.CellTypeNumber: "number", excelize.CellTypeSharedString: "shared-string",
 }
 
-// wrAutoFilter reads the autoFilter element of the first sheet's XML.
-func wrAutoFilter(t *testing.T, path string) string {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	must(t, err)
-	defer zr.Close()
-	rc, err := zr.Open("xl/worksheets/sheet1.xml")
-	must(t, err)
-	defer rc.Close()
-	xml, err := io.ReadAll(rc)
-	must(t, err)
-	return regexp.MustCompile(`<autoFilter[^>]*>`).FindString(string(xml))
-}
-
 func TestXLSXResultWriterGolden(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "klanten.results.xlsx")
-	wrWriteAll(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4,
-		OKStatuses: []string{"created", "skipped"}, SheetName: "Klanten"}, wrRows)
+	wrWriteWithSummary(t, path, WriterOptions{Format: row.FormatXLSX, Header: wrHeader, OwrFrom: 4, StatusCol: 4,
+		OKStatuses: []string{"created", "skipped"}, SheetName: "Klanten"}, wrSummary)
 	got := wrDescribeXLSX(t, path)
 	for _, fact := range []string{
-		`sheets: ["Klanten"]`, "panes: freeze=true ySplit=1 topLeft=A2", `<autoFilter ref="$A$1:$F$5"`,
+		`sheets: ["Klanten" "Counts"]`, "panes: freeze=true ySplit=1 topLeft=A2", `<autoFilter ref="$A$1:$F$5"`,
 		`dimension: [<dimension ref="A1:F5"/>]`,
 		`A1 inline-string bold=true fill=[] "Klant ID"`, `E1 inline-string bold=true fill=[DDEBF7] "owr_status"`,
 		`C2 inline-string bold=false fill=[] "0612"`, `E2 inline-string bold=false fill=[] "created"`,
