@@ -86,7 +86,8 @@ func TestApplyRules(t *testing.T) {
 		{"name empty", row(2, "\u00a0"), KindMissing, "name", nil},
 		{"name too long", row(2, strings.Repeat("é", 256)), KindTooLong, "name", nil},
 		{"name at the limit", row(2, strings.Repeat("é", 255)), "", "", nil},
-		{"vat lost zero", row(3, "417497106"), "", "", func(t *testing.T, c Customer) { want(t, c.EnterpriseNumber, "BE0417497106") }},
+		{"vat old form", row(3, "BE417497106"), "", "", func(t *testing.T, c Customer) { want(t, c.EnterpriseNumber, "BE0417497106") }},
+		{"vat placeholder", row(3, "Particulier"), KindVATNone, "enterpriseNumber", nil},
 		{"vat check digits", row(3, "BE0417497107"), KindVATChecksum, "enterpriseNumber", nil},
 		{"vat format", row(3, "BE12345"), KindVATFormat, "enterpriseNumber", nil},
 		{"vat Dutch", row(3, "NL123456789B01"), "", "", func(t *testing.T, c Customer) { want(t, c.EnterpriseNumber, "NL123456789B01") }},
@@ -237,5 +238,35 @@ func TestHasErrors(t *testing.T) {
 	}
 	if !HasErrors([]Problem{{Warning: true}, {}}) {
 		t.Fatal("an error among warnings")
+	}
+}
+
+// TestApplyVATLostZeros checks that a Belgian number whose leading zeros a
+// spreadsheet dropped is sent with them back and a warning on the row, and
+// that one whose check digits do not then hold is refused whatever the
+// severity of check digits.
+func TestApplyVATLostZeros(t *testing.T) {
+	for _, src := range []string{applyMapping, strings.Replace(applyMapping, "transform: [vat] }", "transform: [vat], severity: warning }", 1),
+		strings.Replace(applyMapping, "{ column: BTW-nummer, transform: [vat] }", "BTW-nummer", 1)} {
+		b := mustBind(t, src, applyHeader)
+		tests := []struct {
+			cell, want, kind string
+			warning          bool
+		}{
+			{"79647589", "BE0079647589", KindVATPadded, true},
+			{"417497106", "BE0417497106", KindVATPadded, true},
+			{"79647588", "", KindVATFormat, false},
+			{"Particulier", "", KindVATNone, false},
+			{"ZZ999", "", KindVATFormat, false},
+		}
+		for _, tc := range tests {
+			c, problems := b.Apply(row(3, tc.cell))
+			if len(problems) != 1 || problems[0].Kind != tc.kind || problems[0].Warning != tc.warning || problems[0].Field != "enterpriseNumber" {
+				t.Fatalf("%q: problems = %+v, want one %s (warning %v)", tc.cell, problems, tc.kind, tc.warning)
+			}
+			if c.EnterpriseNumber != tc.want {
+				t.Fatalf("%q: sends %q, want %q", tc.cell, c.EnterpriseNumber, tc.want)
+			}
+		}
 	}
 }

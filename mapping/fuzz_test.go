@@ -58,25 +58,33 @@ func FuzzParse(f *testing.F) {
 
 // FuzzVAT checks the vat transform on arbitrary text: it never panics, and
 // either returns a number in the valid form of its country (and stable when
-// applied again) or a vat_format problem that quotes the value.
+// applied again), possibly with a note, or a vat_format or vat_none problem
+// that quotes the value.
 func FuzzVAT(f *testing.F) {
 	for _, s := range []string{"BE 0417.497.106", "be0417497106", "0417 497 106", "417497106", "417497106.0", "NL123456789B01",
-		"FR40303265045", "LU15027442", "DE136695976", "ATU13585627", "4.17497106E+8", "BE", "", "BE\u00a00417", "é", "BE0417497106BE0417"} {
+		"FR40303265045", "LU15027442", "DE136695976", "ATU13585627", "4.17497106E+8", "BE", "", "BE\u00a00417", "é", "BE0417497106BE0417",
+		"79647589", "GR123456789", "CHE-123.456.789 MWST", "XIGD123", "Particulier", "n/a", "-", "0", "ZZ999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out, fail := vatTransform(in)
-		if fail.failed() {
-			if fail.kind != KindVATFormat || fail.msg == "" || out != "" {
+		if fail.failed() && !fail.isNote() {
+			if fail.kind != KindVATFormat && fail.kind != KindVATNone || fail.msg == "" || out != "" {
 				t.Fatalf("vat(%q) = %q, %+v", in, out, fail)
 			}
 			return
+		}
+		if fail.isNote() && (fail.kind != KindVATPadded || out == "") {
+			t.Fatalf("vat(%q) = %q with the note %+v", in, out, fail)
 		}
 		if in == "" {
 			return
 		}
 		if f := checkVATFormat(out, out); f.failed() {
 			t.Fatalf("vat(%q) = %q, which is not in a valid form: %s", in, out, f.msg)
+		}
+		if fail.isNote() && !belgianCheckDigitsOK(out) {
+			t.Fatalf("vat(%q) = %q, padded with zeros but with wrong check digits", in, out)
 		}
 		if again, f := vatTransform(out); f.failed() || again != out {
 			t.Fatalf("vat(vat(%q)) = %q, %+v; want %q", in, again, f, out)

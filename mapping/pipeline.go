@@ -91,6 +91,7 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 		return "", failure{}, false
 	}
 	seen := v // messages quote the cell as the consultant sees it in the file
+	var note failure
 	for _, st := range p.funcs {
 		switch {
 		case st.addr != addrNone && addr != nil:
@@ -100,13 +101,38 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 			}
 		default:
 			if v, f = st.fn(v); f.failed() {
-				return "", f, false
+				if !f.isNote() {
+					return "", f, false
+				}
+				note = f // the value stands; the note goes with it
 			}
 		}
 		if v == "" {
 			return "", failure{}, false
 		}
 	}
+	switch p.id {
+	case fExtCustomerID, fEnterpriseNumber, fPostalCode:
+		out, f, warn = p.check(v, seen)
+	default:
+		// Text fields, the most frequent, check their length here: a call
+		// to check and its results cost as much as the check.
+		if len(v) > maxValueLen {
+			if f = tooLong(v); f.failed() {
+				return "", f, false
+			}
+		}
+		out = v
+	}
+	if note.failed() && !f.failed() {
+		return out, note, true
+	}
+	return out, f, warn
+}
+
+// check runs the checks of the fields that have more than a length on the
+// transformed value v; seen is the cell, for messages.
+func (p *pipeline) check(v, seen string) (out string, f failure, warn bool) {
 	switch p.id {
 	case fExtCustomerID:
 		digits, f := integerTransform(v)
@@ -116,45 +142,61 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 		if f := checkIDRange(digits, seen); f.failed() {
 			return "", f, false
 		}
-		v = digits
+		return digits, failure{}, false
 	case fEnterpriseNumber:
-		if isBelgianForm(v) {
-			// Already the API's form (the vat transform's output, or a clean
-			// cell): only the check digits are left to check.
-			if f := belgianCheckDigits(v, seen); f.failed() {
-				return v, f, p.warning
-			}
-			break
-		}
-		n, f := normaliseVAT(v)
-		if f.failed() {
-			return "", f, false
-		}
-		if f := checkVATFormat(n, seen); f.failed() {
-			return "", f, false
-		}
-		if f := checkBelgianCheckDigits(n, seen); f.failed() {
-			return n, f, p.warning
-		}
-		v = n
+		return p.checkVAT(v, seen)
 	case fPostalCode:
 		v = dropZeroDecimals(v)
 	}
 	if len(v) > maxValueLen {
-		if n := utf8.RuneCountInString(v); n > maxValueLen {
-			return "", failure{KindTooLong, fmt.Sprintf("the value is %d characters long, more than the %d allowed (it starts %q). Shorten it, or check that the columns are not shifted", n, maxValueLen, prefixRunes(v, 40))}, false
+		if f := tooLong(v); f.failed() {
+			return "", f, false
 		}
 	}
 	return v, failure{}, false
 }
 
+// tooLong refuses a value longer than maxValueLen characters; callers
+// call it only for values longer than maxValueLen bytes.
+func tooLong(v string) failure {
+	if n := utf8.RuneCountInString(v); n > maxValueLen {
+		return failure{kind: KindTooLong, msg: fmt.Sprintf("the value is %d characters long, more than the %d allowed (it starts %q). Shorten it, or check that the columns are not shifted", n, maxValueLen, prefixRunes(v, 40))}
+	}
+	return failure{}
+}
+
+// checkVAT normalises an enterpriseNumber and checks its format and, for a
+// Belgian number, its check digits, an error or a warning as the mapping
+// says. A note of normaliseVAT comes back as a warning with the number.
+func (p *pipeline) checkVAT(v, seen string) (out string, f failure, warn bool) {
+	if isBelgianForm(v) {
+		// Already the API's form (the vat transform's output, or a clean
+		// cell): only the check digits are left to check.
+		if f := belgianCheckDigits(v, seen); f.failed() {
+			return v, f, p.warning
+		}
+		return v, failure{}, false
+	}
+	n, f := normaliseVAT(v)
+	if f.failed() && !f.isNote() {
+		return "", f, false
+	}
+	if f := checkVATFormat(n, seen); f.failed() {
+		return "", f, false
+	}
+	if f := checkBelgianCheckDigits(n, seen); f.failed() {
+		return n, f, p.warning
+	}
+	return n, f, f.isNote()
+}
+
 // checkIDRange checks that whole-number digits fit the API's id.
 func checkIDRange(digits, seen string) failure {
 	if digits == "0" {
-		return failure{KindOutOfRange, fmt.Sprintf("%q is 0; the customer id must be 1 or more. Fix the cell", seen)}
+		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%q is 0; the customer id must be 1 or more. Fix the cell", seen)}
 	}
 	if len(digits) > 16 || parseDigits(digits) > maxExtCustomerID {
-		return failure{KindOutOfRange, fmt.Sprintf("%q is too large for a customer id (at most %d). Check that this is the id column and not, say, a phone or account number", seen, int64(maxExtCustomerID))}
+		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%q is too large for a customer id (at most %d). Check that this is the id column and not, say, a phone or account number", seen, int64(maxExtCustomerID))}
 	}
 	return failure{}
 }

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,6 +12,7 @@ type transformCase struct {
 	in   string
 	out  string
 	kind string // "" when the transform must succeed
+	note string // the kind of the note that comes with out, if any
 }
 
 func runTransformCases(t *testing.T, name string, fn transformFunc, cases []transformCase) {
@@ -18,11 +20,23 @@ func runTransformCases(t *testing.T, name string, fn transformFunc, cases []tran
 	for _, tc := range cases {
 		t.Run(name+"/"+tc.in, func(t *testing.T) {
 			got, f := fn(tc.in)
+			if tc.note != "" {
+				if !f.isNote() || f.kind != tc.note || got != tc.out {
+					t.Fatalf("%s(%q) = %q, %+v; want %q with a %s note", name, tc.in, got, f, tc.out, tc.note)
+				}
+				if !strings.Contains(f.msg, strconv.Quote(tc.in)) {
+					t.Errorf("note %q does not quote the value seen %q", f.msg, tc.in)
+				}
+				return
+			}
 			if tc.kind != "" {
 				if f.kind != tc.kind {
 					t.Fatalf("%s(%q) = %q, failure %q; want failure %q", name, tc.in, got, f.kind, tc.kind)
 				}
-				if !strings.Contains(f.msg, "\""+tc.in+"\"") && tc.in != "" {
+				if f.isNote() || got != "" {
+					t.Fatalf("%s(%q) = %q with a note; want a failure", name, tc.in, got)
+				}
+				if !strings.Contains(f.msg, strconv.Quote(tc.in)) && tc.in != "" {
 					t.Errorf("message %q does not quote the value seen %q", f.msg, tc.in)
 				}
 				return
