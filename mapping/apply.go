@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,8 +36,29 @@ type boundField struct {
 func (b *Binding) Apply(values []string) (Customer, []Problem) {
 	var addr addrSplit
 	var c Customer
-	problems := b.apply(&c, values, nil, &addr)
+	problems := applyFields(b.plan(), &c, values, nil, &addr)
 	return c, problems
+}
+
+// plan returns the fields as Apply runs them: those of the Binding, with
+// an extCustomerNumber read from the column of extCustomerId set to send
+// the id's digits (see readAsID). Which columns the fields read is only
+// known once Bind has placed them, so this is worked out here rather than
+// when the mapping is parsed.
+func (b *Binding) plan() []boundField {
+	fields := slices.Clone(b.fields)
+	idCol := -1
+	for _, bf := range fields {
+		if bf.id == fExtCustomerID && !bf.constant {
+			idCol = bf.col
+		}
+	}
+	for i := range fields {
+		if bf := &fields[i]; bf.id == fExtCustomerNumber && !bf.constant && bf.col >= 0 && bf.col == idCol {
+			bf.p.readAsID()
+		}
+	}
+	return fields
 }
 
 // Mapper applies a Binding row after row on one goroutine, remembering
@@ -45,9 +67,9 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 // than once per row. It gives exactly what Binding.Apply gives. A Mapper is
 // not safe for concurrent use; give each goroutine its own (NewMapper).
 type Mapper struct {
-	b    *Binding
-	memo []fieldMemo
-	addr addrSplit
+	fields []boundField
+	memo   []fieldMemo
+	addr   addrSplit
 }
 
 // fieldMemo is the last value a field's pipeline ran on, and what it gave.
@@ -71,25 +93,26 @@ const (
 
 // NewMapper returns a Mapper for b.
 func (b *Binding) NewMapper() *Mapper {
-	return &Mapper{b: b, memo: make([]fieldMemo, len(b.fields))}
+	fields := b.plan()
+	return &Mapper{fields: fields, memo: make([]fieldMemo, len(fields))}
 }
 
 // Apply is Binding.Apply for the Mapper's goroutine.
 func (m *Mapper) Apply(values []string) (Customer, []Problem) {
 	var c Customer
-	problems := m.b.apply(&c, values, m.memo, &m.addr)
+	problems := applyFields(m.fields, &c, values, m.memo, &m.addr)
 	return c, problems
 }
 
-// apply does the work of Apply, filling in c, which must be zero. memo,
-// when not nil, holds one entry per field; addr shares one address split
-// between the fields of a row. (Filling in the caller's Customer rather
-// than returning one saves a copy per row.)
-func (b *Binding) apply(c *Customer, values []string, memo []fieldMemo, addr *addrSplit) []Problem {
+// applyFields does the work of Apply with fields from plan, filling in c,
+// which must be zero. memo, when not nil, holds one entry per field; addr
+// shares one address split between the fields of a row. (Filling in the
+// caller's Customer rather than returning one saves a copy per row.)
+func applyFields(fields []boundField, c *Customer, values []string, memo []fieldMemo, addr *addrSplit) []Problem {
 	var problems []Problem
 	addr.ok = false
-	for i := range b.fields {
-		bf := &b.fields[i]
+	for i := range fields {
+		bf := &fields[i]
 		if bf.constant {
 			setField(c, bf.id, bf.constOut)
 			continue

@@ -270,3 +270,61 @@ func TestApplyVATLostZeros(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyIDAndNumberFromOneColumn checks that extCustomerNumber read from
+// the column of extCustomerId carries the id's canonical digits, whatever
+// way the cell writes the number, and that from its own column it is sent
+// as written.
+func TestApplyIDAndNumberFromOneColumn(t *testing.T) {
+	header := []string{"Klant ID", "Naam", "BTW-nummer", "Gemeente", "Nummer"}
+	base := "version: 1\nfields:\n  extCustomerId: Klant ID\n  name: Naam\n  enterpriseNumber: BTW-nummer\n  address.city: Gemeente\n"
+	mappings := map[string]string{
+		"same header":             base + "  extCustomerNumber: Klant ID\n",
+		"number first":            strings.Replace(base, "fields:\n", "fields:\n  extCustomerNumber: Klant ID\n", 1),
+		"same column, other case": base + "  extCustomerNumber: klant-id\n",
+		"with a transform":        base + "  extCustomerNumber: { column: Klant ID, transform: [trim] }\n",
+	}
+	tests := []struct {
+		cell   string
+		id     int64
+		number string
+		kind   string // of the one problem, on extCustomerId
+	}{
+		{"400145", 400145, "400145", ""},
+		{"400 145", 400145, "400145", ""},
+		{"400148,00", 400148, "400148", ""},
+		{"400.148", 400148, "400148", ""},
+		{"'400178", 400178, "400178", ""},
+		{" 400178.0 ", 400178, "400178", ""},
+		{"00042", 42, "42", ""},
+		{"10a1", 0, "10a1", KindNotInteger}, // the row is invalid; the number is reported once, on the id
+		{"0", 0, "0", KindOutOfRange},
+	}
+	for name, src := range mappings {
+		t.Run(name, func(t *testing.T) {
+			b := mustBind(t, src, header)
+			m := b.NewMapper()
+			for _, tc := range tests {
+				c, problems := m.Apply([]string{tc.cell, "Acme", "BE0417497106", "Gent", "N-1"})
+				if c.ExtCustomerID != tc.id || c.ExtCustomerNumber != tc.number {
+					t.Errorf("%q: id %d, number %q; want %d, %q", tc.cell, c.ExtCustomerID, c.ExtCustomerNumber, tc.id, tc.number)
+				}
+				switch {
+				case tc.kind == "" && len(problems) > 0:
+					t.Errorf("%q: problems %+v", tc.cell, problems)
+				case tc.kind != "" && (len(problems) != 1 || problems[0].Kind != tc.kind || problems[0].Field != "extCustomerId"):
+					t.Errorf("%q: problems %+v, want one %s on extCustomerId", tc.cell, problems, tc.kind)
+				}
+			}
+		})
+	}
+	t.Run("own column", func(t *testing.T) {
+		b := mustBind(t, base+"  extCustomerNumber: Nummer\n", header)
+		for _, cell := range []string{"400 145", "'400178", "400.148", "K-00042"} {
+			c, problems := b.NewMapper().Apply([]string{"7", "Acme", "BE0417497106", "Gent", " " + cell + " "})
+			if len(problems) > 0 || c.ExtCustomerNumber != cell {
+				t.Errorf("%q: number %q, problems %+v; want it as written", cell, c.ExtCustomerNumber, problems)
+			}
+		}
+	})
+}

@@ -137,10 +137,12 @@ func plainPipelines() []pipeline {
 	for i := range specs {
 		ps[i] = newPipeline(&specs[i])
 	}
-	return ps
+	asID := newPipeline(&fieldSpec{id: fExtCustomerNumber})
+	asID.readAsID()
+	return append(ps, asID)
 }
 
-var plainSeeds = []string{"1000", "0", "01", "1 001", "999999999999999", "9999999999999999", "9007199254740992",
+var plainSeeds = []string{"1000", "0", "01", "1 001", "400.148", "'400178", "400148,00", "999999999999999", "9999999999999999", "9007199254740992",
 	"BE0400000086", "BE0400000087", "BE2417497106", "0417497106", "BE 0417.497.106", "NL123456789B01",
 	"9000", "9000.0", "B-9000", "Gent", "België", "x", strings.Repeat("x", 255), strings.Repeat("x", 256), strings.Repeat("é", 200)}
 

@@ -7,8 +7,9 @@ import (
 )
 
 // integerTransform turns the ways a spreadsheet writes a whole number into
-// plain digits: "1001", "1001.0", "1001,00", " 1 001 ", "1.234.567",
-// "1.234,00" -> "1001" / "1234567" / "1234". Anything that is not exactly a
+// plain digits: "1001", "1001.0", "1001,00", " 1 001 ", "'1001" (Excel's
+// text prefix), "1.001", "1.234.567", "1.234,00" -> "1001" / "1234567" /
+// "1234". Anything that is not exactly a
 // whole number ("1001.5", "10a1", "1e3", "-4") is a problem, never rounded:
 // an id that is silently changed is worse than a row that is refused.
 func integerTransform(s string) (string, failure) {
@@ -90,8 +91,11 @@ func looksScientific(c string) bool {
 // splitNumber splits a number written with '.' and ',' into its integer
 // digits and its fraction digits. Repeated separators are thousands groups
 // ("1.234.567"); when both kinds appear the last one is the decimal mark
-// ("1.234,00", "1,234.00"). A single separator followed by exactly three
-// digits after at most three digits ("1.000") is reported as the fraction
+// ("1.234,00", "1,234.00"). A single '.' followed by exactly three digits
+// after one to three digits ("400.148") groups thousands, as Belgian
+// spreadsheets write them: read as decimals it would not be a whole number
+// at all. A single ',' there ("12,500") groups thousands in English and
+// marks decimals in Belgium, so it is reported as the fraction
 // "ambiguous". ok is false when c is not shaped like a number at all.
 func splitNumber(c string) (intPart, frac string, ok bool) {
 	dots, commas := strings.Count(c, "."), strings.Count(c, ",")
@@ -125,6 +129,9 @@ func splitNumber(c string) (intPart, frac string, ok bool) {
 		return "", "", false
 	}
 	if len(frac) == 3 && len(intPart) <= 3 && intPart != "0" {
+		if sep == '.' {
+			return intPart + frac, "", true
+		}
 		return intPart, "ambiguous", true
 	}
 	return intPart, frac, true

@@ -16,6 +16,8 @@ func TestMapperMatchesApply(t *testing.T) {
 		// street first transforms the cell, so the split is of another string
 		// than house_number's.
 		"transformed address": strings.Replace(applyMapping, "transform: [street]", "transform: [upper, street]", 1),
+		// The number is the id's digits.
+		"number from the id column": strings.Replace(applyMapping, "extCustomerNumber: Klantnummer", "extCustomerNumber: Klant ID", 1),
 	}
 	rows := [][]string{
 		{"1001", "K-1", "Acme NV", "BE0417497106", "Kerkstraat 12 bus 3", "Gent", "9000", "België"},
@@ -25,6 +27,8 @@ func TestMapperMatchesApply(t *testing.T) {
 		{"1005", "K-5", "Epsilon", "BE0417497107", "Avenue Louise 149/24", "Brussel", "1000", "Atlantis"},
 		{"10a6", "K-6", "", "", "", "", "", ""},
 		{"10a6", "K-6", "", "", "", "", "", ""},
+		{"1 006", "K-6", "Zeta", "BE0417497106", "Markt 1", "Gent", "9000", "België"},
+		{"1.006", "K-6", "Zeta", "BE0417497106", "Markt 1", "Gent", "9000", "België"},
 		{"1007", "K-7", "Eta", "BE0417497106", "12 rue de la Paix", " Gent ", "9000", " België "},
 		{"1008", "K-8", "Theta", "BE0417497106", "Grote Markt 1A", "Gent", "9000", "België"},
 	}

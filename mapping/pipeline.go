@@ -23,6 +23,8 @@ type pipeline struct {
 	funcs   []step
 	warning bool      // check-digit problems are warnings, not errors
 	plain   plainKind // how passes tells a value run keeps as it is
+	checked bool      // the field has checks beyond the length (see check)
+	asID    bool      // extCustomerNumber read from the column of extCustomerId (see readAsID)
 }
 
 // step is one transform of a pipeline. The street and house_number
@@ -44,6 +46,10 @@ const (
 
 func newPipeline(fs *fieldSpec) pipeline {
 	p := pipeline{id: fs.id, warning: fs.warning, plain: plainKindOf(fs.id, fs.transforms)}
+	switch fs.id {
+	case fExtCustomerID, fEnterpriseNumber, fPostalCode:
+		p.checked = true
+	}
 	for _, t := range fs.transforms {
 		if fn, ok := lookupTransform(t.name); ok {
 			st := step{fn: fn}
@@ -57,6 +63,18 @@ func newPipeline(fs *fieldSpec) pipeline {
 		}
 	}
 	return p
+}
+
+// readAsID makes an extCustomerNumber pipeline send the canonical digits
+// of the id when the number is read from the column of extCustomerId:
+// "400 145", "400.145", "400145,00" and "'400145" all give the id 400145,
+// and the number must then be "400145" too, not the text of the cell, so
+// that the two always agree. The number's own transforms still run first.
+func (p *pipeline) readAsID() {
+	p.asID, p.checked = true, true
+	if p.plain != plainNever {
+		p.plain = plainID // canonical digits are what check keeps as they are
+	}
 }
 
 // addrSplit remembers the last address cell split within one row, so
@@ -111,8 +129,8 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 			return "", failure{}, false
 		}
 	}
-	switch p.id {
-	case fExtCustomerID, fEnterpriseNumber, fPostalCode:
+	switch {
+	case p.checked:
 		out, f, warn = p.check(v, seen)
 	default:
 		// Text fields, the most frequent, check their length here: a call
@@ -143,6 +161,15 @@ func (p *pipeline) check(v, seen string) (out string, f failure, warn bool) {
 			return "", f, false
 		}
 		return digits, failure{}, false
+	case fExtCustomerNumber:
+		if p.asID {
+			// The id's digits when the cell is a valid id; otherwise the
+			// text as written, for a row that is invalid anyway: the id
+			// field reports the problem, once.
+			if digits, f := integerTransform(v); !f.failed() && !checkIDRange(digits, seen).failed() {
+				return digits, failure{}, false
+			}
+		}
 	case fEnterpriseNumber:
 		return p.checkVAT(v, seen)
 	case fPostalCode:

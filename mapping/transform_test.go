@@ -95,8 +95,13 @@ func TestIntegerTransform(t *testing.T) {
 		{in: "1e3", kind: KindNotInteger},
 		{in: "1.001E+3", kind: KindNotInteger},
 		{in: "-4", kind: KindNotInteger},
-		{in: "1.000", kind: KindNotInteger}, // thousands separator or decimals: refuse to guess
-		{in: "12,500", kind: KindNotInteger},
+		{in: "1.000", out: "1000"},   // a Belgian thousands separator: an id has no decimals
+		{in: "400.148", out: "400148"}, // idem
+		{in: "'400178", out: "400178"}, // Excel's text prefix
+		{in: "400 145", out: "400145"},
+		{in: "400148,00", out: "400148"},
+		{in: "0.148", kind: KindNotInteger},
+		{in: "12,500", kind: KindNotInteger}, // thousands separator (English) or decimals (Belgian): refuse to guess
 		{in: "1.23.4", kind: KindNotInteger},
 		{in: "1.234,5", kind: KindNotInteger},
 		{in: "1,2,3.4.5", kind: KindNotInteger},
