@@ -95,7 +95,7 @@ func TestIntegerTransform(t *testing.T) {
 		{in: "1e3", kind: KindNotInteger},
 		{in: "1.001E+3", kind: KindNotInteger},
 		{in: "-4", kind: KindNotInteger},
-		{in: "1.000", out: "1000"},   // a Belgian thousands separator: an id has no decimals
+		{in: "1.000", out: "1000"},     // a Belgian thousands separator: an id has no decimals
 		{in: "400.148", out: "400148"}, // idem
 		{in: "'400178", out: "400178"}, // Excel's text prefix
 		{in: "400 145", out: "400145"},
