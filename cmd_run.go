@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"owr-import/importer/owrapi"
@@ -26,7 +25,7 @@ type runOptions struct {
 	rate                                           float64
 	burst, workers, retries                        int
 	timeout, maxOutage, grace                      time.Duration
-	dryRun, restart, noProgress                    bool
+	dryRun, restart, noProgress, resendInDoubt     bool
 	maxInvalid                                     string
 
 	stdout, stderr io.Writer
@@ -39,14 +38,19 @@ func newRunCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run FILE --mapping MAP (--env dev|prod | --base-url URL | --sandbox)",
 		Short: "Send every valid row to the Customers API",
-		Long: `run checks every row first (nothing is sent when more rows are invalid than
---max-invalid allows), then sends the valid rows at --rate requests per second,
-retrying the API's bad moments. Every finished row is journaled at once in
-NAME.journal.csv, so after a crash, a Ctrl-C or a laptop that slept the same
-command resumes: rows already created are skipped, never sent twice.
+		Long: `run checks every row first (nothing is sent when more rows cannot be sent
+than --max-invalid allows), then sends the valid rows at --rate requests per
+second, retrying the API's bad moments. Every finished row is recorded at
+once in the migration's ledger (owr-import.ENV.ledger.csv in the output
+folder), so after a crash, a Ctrl-C or a laptop that slept the same command
+resumes, and any later file of the same migration (the failed-rows file fed
+back, a corrected export under another name) skips the rows already
+created: a customer is never sent twice.
 
-At the end it writes NAME.results.EXT (every row with its status) and
-NAME.failed.EXT (the rows to fix; feed it straight back to run).
+At the end it writes the migration's complete result, named after its
+original export: NAME.results.EXT (every row with its latest status and
+customerId) and NAME.failed.EXT (the rows still open; fix them and feed the
+file straight back to run).
 
 Keys come from OWR_API_KEY and OWR_CUSTOMER_KEY, or --api-key-file. There is
 no default target: name --env, --base-url or --sandbox.
@@ -81,10 +85,11 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.DurationVar(&o.timeout, "timeout", owrapi.DefaultTimeout, "give up on one request after this long (just above the 30 s after which Heroku answers 503 itself)")
 	f.DurationVar(&o.maxOutage, "max-outage", send.DefaultMaxOutage, "stop when the API has failed without a break for this long")
 	f.DurationVar(&o.grace, "grace", send.DefaultGrace, "after Ctrl-C, how long requests in flight may take to finish")
-	f.StringVar(&o.outDir, "out-dir", "", "folder for the results, failed-rows and journal files (default: next to the input)")
+	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder: its ledger and result files (default: the input's folder)")
 	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the first sheet whose header the mapping recognises)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and print the first bodies that would be sent; send nothing")
-	f.BoolVar(&o.restart, "restart", false, "ignore the journal of earlier runs (it is renamed, never deleted) and send every valid row again")
+	f.BoolVar(&o.restart, "restart", false, "start the migration over: its ledger is renamed (never deleted) and every valid row is sent again")
+	f.BoolVar(&o.resendInDoubt, "resend-in-doubt", false, "send rows that ended in_doubt again (after checking them in Onlinewerkrooster)")
 	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar or progress lines")
 	f.StringVar(&o.summaryJSON, "summary-json", "", "also write the summary as JSON to this file")
@@ -101,6 +106,12 @@ func runRun(ctx context.Context, o *runOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
+	tag := ""
+	if !o.dryRun {
+		if tag, err = importer.APITag(o.env, o.baseURL, o.useSandbox); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
 	var client *owrapi.Client
 	if !o.dryRun {
 		target, err := openTarget(ctx, o)
@@ -116,7 +127,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	opts := importer.RunOptions{
 		Input:  importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
 		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
-		JournalTag: importer.JournalTag(o.env, o.baseURL, o.useSandbox), FreshJournal: o.useSandbox,
+		APITag: tag, FreshLedger: o.useSandbox, ResendInDoubt: o.resendInDoubt, SummaryJSON: o.summaryJSON,
 		Submit: send.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
 			MaxOutage: o.maxOutage, Grace: o.grace,
@@ -128,11 +139,6 @@ func runRun(ctx context.Context, o *runOptions) error {
 	sum, runErr := importer.Run(ctx, opts)
 	if sum != nil {
 		sum.WriteText(o.stdout)
-		if o.summaryJSON != "" {
-			if err := sum.WriteJSONFile(o.summaryJSON); err != nil {
-				fmt.Fprintln(o.stderr, "error:", err)
-			}
-		}
 	}
 	var abort *send.AbortError
 	switch {

@@ -72,7 +72,7 @@ run --env prod -> fix NAME.failed.xlsx -> run it again.`,
 	root.SetFlagErrorFunc(flagError)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newVersionCmd(), newSandboxCmd(), newValidateCmd(), newRunCmd(), newMappingCmd())
+	root.AddCommand(newVersionCmd(), newSandboxCmd(), newValidateCmd(), newRunCmd(), newStatusCmd(), newMappingCmd())
 	return root
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"owr-import/importer"
 	"owr-import/importer/ledger"
 	"path/filepath"
 	"runtime"
@@ -128,12 +129,33 @@ func TestProcessKilledAndResumed(t *testing.T) {
 	in := filepath.Join(dir, "export.csv")
 	const rows = 300
 	writeRows(t, in, rows)
-	journal := filepath.Join(dir, "export.journal.csv")
+	tag, err := importer.APITag("", srv.URL, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := ledger.Path(dir, tag)
 	args := []string{"run", in, "--mapping", "samples/mapping.yaml", "--base-url", srv.URL,
 		"--rate", "150", "--burst", "1", "--workers", "4", "--no-progress"}
 	env := append(os.Environ(), "OWR_API_KEY=proc-api-key-1", "OWR_CUSTOMER_KEY=proc-customer-key-1")
 
-	for _, killAfter := range []int{1, 40, 120} {
+	// Rows sent by an earlier process and sent again by a later one: at most
+	// the rows in flight at each kill (one per worker), never a row the
+	// ledger shows created.
+	const workers = 4
+	sentBefore := map[int64]bool{}
+	resent := 0
+	countResent := func() {
+		for _, id := range dedupe(api.sent()) {
+			if sentBefore[id] {
+				resent++
+			}
+		}
+		for _, id := range api.sent() {
+			sentBefore[id] = true
+		}
+	}
+	kills := []int{1, 25, 50, 40, 60} // requests of each process before its kill; 176 of 300 rows
+	for _, killAfter := range kills {
 		state, err := ledger.Read(journal)
 		if err != nil {
 			t.Fatal(err)
@@ -154,10 +176,11 @@ func TestProcessKilledAndResumed(t *testing.T) {
 			t.Fatalf("the run ended before %d requests: %v", killAfter, err)
 		}
 		for _, id := range api.sent() {
-			if _, ok := state.Created(id); ok {
+			if _, ok := state.CreatedFor(id, ""); ok {
 				t.Errorf("after the kill at %d requests: extCustomerId %d was journaled as created and sent again", killAfter, id)
 			}
 		}
+		countResent()
 	}
 
 	state, err := ledger.Read(journal)
@@ -173,9 +196,14 @@ func TestProcessKilledAndResumed(t *testing.T) {
 		t.Fatalf("final run: %v\n%s", err, out)
 	}
 	for _, id := range api.sent() {
-		if _, ok := state.Created(id); ok {
+		if _, ok := state.CreatedFor(id, ""); ok {
 			t.Errorf("final run sent extCustomerId %d again, journaled as created", id)
 		}
+	}
+	countResent()
+	t.Logf("rows sent again after %d kills: %d (at most %d were in flight)", len(kills), resent, len(kills)*workers)
+	if resent > len(kills)*workers {
+		t.Errorf("%d rows were sent again after %d kills; at most %d can have been in flight", resent, len(kills), len(kills)*workers)
 	}
 
 	// The results agree with what the server stored.
@@ -216,6 +244,19 @@ func TestProcessKilledAndResumed(t *testing.T) {
 			t.Errorf("id %d: results say customerId %s, the server %d", ext, rec[cidCol], stored[ext])
 		}
 	}
+}
+
+// dedupe keeps each id once: retries within one process are not resends.
+func dedupe(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func listCustomers(t *testing.T, base string) map[int64]int64 {

@@ -10,10 +10,12 @@ import (
 // sent: how many rows there are and how many can be sent (the progress bar's
 // total and --max-invalid's input), and a few bodies for --dry-run.
 type checkPass struct {
-	paths     outputPaths
 	fedBack   bool // the input is one of our own failed-rows files
+	format    row.Format
 	sheet     string
 	headerRow int
+	delimiter rune
+	lastRow   int // the highest row number of a data row
 	rows      int
 	valid     int
 	invalid   int
@@ -37,13 +39,10 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 	}
 	defer pass.Close()
 	src := pass.src
-	paths, err := planOutputs(opts.Path, opts.OutDir, src.Format(), opts.JournalTag)
-	if err != nil {
-		return nil, err
-	}
-	p := &checkPass{paths: paths, sheet: src.Sheet(), headerRow: src.HeaderRow(), problems: newTally(),
-		fedBack: fedBackColumns(src.Header()).status >= 0}
+	p := &checkPass{format: src.Format(), sheet: src.Sheet(), headerRow: src.HeaderRow(), delimiter: src.Delimiter(),
+		problems: newTally(), fedBack: isFedBack(src.Header())}
 	p.rows, err = pass.each(ctx, func(rec row.Record, v verdict) error {
+		p.lastRow = rec.Row
 		switch v.Status {
 		case row.StatusValid:
 			p.valid++

@@ -2,20 +2,22 @@ package importer
 
 import (
 	"fmt"
-	"net/url"
 	"os"
-	"owr-import/importer/row"
 	"path/filepath"
 	"strings"
+
+	"owr-import/importer/row"
 )
 
-// Columns appended to every results file. owr_row is the row number in the
-// input file, so a row in a results or failed-rows file can always be traced
-// back to the client's export even after the rows were filtered or re-sorted.
+// Columns appended to the result files. owr_row is the row of the
+// migration's original export, so a row of a results or failed-rows file can
+// always be traced back to the client's export, even after the rows were
+// filtered, re-sorted or fed back; owr_file names the file that settled the
+// row (the export, its failed-rows file, a corrected export).
 var (
 	runResultColumns = []string{
 		"owr_row", "owr_status", "owr_customer_id", "owr_company_id",
-		"owr_http_status", "owr_error_code", "owr_error", "owr_attempts",
+		"owr_http_status", "owr_error_code", "owr_error", "owr_attempts", "owr_file",
 	}
 	failedColumns         = []string{"owr_row", "owr_status", "owr_error"}
 	validateResultColumns = []string{"owr_row", "owr_status", "owr_error"}
@@ -34,44 +36,47 @@ func inputColumns(header []string) []int {
 	return keep
 }
 
-// outputPaths are the files one job reads and writes. They are derived from
-// the input name so a second run on the same input finds its journal.
-type outputPaths struct {
+// resultPaths are the migration's two result files, named after its
+// original export: NAME.results.EXT (every row, its latest status and
+// customerId) and NAME.failed.EXT (what is still open). Feeding back the
+// failed-rows file, or a corrected export under another name, refreshes the
+// same two files.
+type resultPaths struct {
 	Results string
 	Failed  string
-	Journal string
 }
 
-// planOutputs names the output files for input in outDir (the input's folder
-// when empty) and refuses any name that would overwrite the input itself.
-// journalTag names the API the journal remembers (see JournalTag): rows
-// created on dev must not count as created on prod.
-func planOutputs(input, outDir string, format row.Format, journalTag string) (outputPaths, error) {
-	if outDir == "" {
-		outDir = filepath.Dir(input)
+// resultNames names the result files of a migration whose original export
+// is original, in dir.
+func resultNames(dir, original string) resultPaths {
+	base := filepath.Base(original)
+	ext := strings.ToLower(filepath.Ext(base))
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	format := "." + string(row.FormatCSV)
+	if ext == ".xlsx" || ext == ".xlsm" {
+		format = "." + string(row.FormatXLSX)
 	}
-	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
-		return outputPaths{}, &row.InputError{Path: outDir, Message: "this is a file, not a folder", Hint: "Pass a folder with --out-dir."}
-	} else if err != nil {
-		// A folder named for this migration is created as a consultant expects.
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return outputPaths{}, &row.InputError{Path: outDir, Message: "the output folder cannot be created: " + err.Error(), Hint: "Pass another --out-dir."}
-		}
+	return resultPaths{
+		Results: filepath.Join(dir, name+".results"+format),
+		Failed:  filepath.Join(dir, name+".failed"+format),
+	}
+}
+
+// validatedPath is where `validate` writes its verdicts: NAME.validated.EXT
+// beside the input (or in outDir). It is not the migration's results file,
+// so checking a file never overwrites the complete result of a migration.
+func validatedPath(input, outDir string, format row.Format) (string, error) {
+	dir, err := migrationFolder(input, outDir)
+	if err != nil {
+		return "", err
 	}
 	base := filepath.Base(input)
-	name := strings.TrimSuffix(base, filepath.Ext(base))
-	ext := "." + string(format)
-	p := outputPaths{
-		Results: filepath.Join(outDir, name+".results"+ext),
-		Failed:  filepath.Join(outDir, name+".failed"+ext),
-		Journal: filepath.Join(outDir, name+journalInfix(journalTag)+".journal.csv"),
+	out := filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+".validated."+string(format))
+	if samePath(out, input) {
+		return "", &row.InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)),
+			Hint: "Rename the input file or pass another --out-dir."}
 	}
-	for _, out := range []string{p.Results, p.Failed, p.Journal} {
-		if samePath(out, input) {
-			return outputPaths{}, &row.InputError{Path: input, Message: fmt.Sprintf("the output file %s would overwrite the input", filepath.Base(out)), Hint: "rename the input file or pass another --out-dir"}
-		}
-	}
-	return p, nil
+	return out, nil
 }
 
 // samePath reports whether a and b name the same file, also when one of them
@@ -89,38 +94,4 @@ func samePath(a, b string) bool {
 		return false
 	}
 	return strings.EqualFold(filepath.Clean(aa), filepath.Clean(ab))
-}
-
-// JournalTag says which API a run talks to, for the journal's name: "" for
-// prod (NAME.journal.csv, the real job), "dev", "sandbox", or the host and
-// port of a --base-url. A rehearsal on dev followed by the import on prod in
-// the same folder then keeps two journals, and prod never skips a row
-// because dev created it.
-func JournalTag(env, baseURL string, sandbox bool) string {
-	env = strings.ToLower(strings.TrimSpace(env))
-	switch {
-	case sandbox:
-		return "sandbox"
-	case env == "prod":
-		return ""
-	case env != "":
-		return env
-	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Host == "" {
-		return "custom"
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
-			return r
-		}
-		return '-'
-	}, u.Host)
-}
-
-func journalInfix(tag string) string {
-	if tag == "" {
-		return ""
-	}
-	return "." + tag
 }

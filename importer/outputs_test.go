@@ -2,42 +2,31 @@ package importer
 
 import (
 	"os"
-	"owr-import/importer/row"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"owr-import/importer/row"
 )
 
-func TestPlanOutputsNamesAJournalPerAPI(t *testing.T) {
+func TestResultNamesFollowTheOriginal(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "export.xlsx")
-	tests := []struct {
-		env, baseURL string
-		sandbox      bool
-		journal      string
-	}{
-		{"prod", "", false, "export.journal.csv"},
-		{"dev", "", false, "export.dev.journal.csv"},
-		{"", "", true, "export.sandbox.journal.csv"},
-		{"", "http://127.0.0.1:8080", false, "export.127.0.0.1-8080.journal.csv"},
-		{"", "https://api.example.test/", false, "export.api.example.test.journal.csv"},
+	tests := []struct{ original, results, failed string }{
+		{"export.xlsx", "export.results.xlsx", "export.failed.xlsx"},
+		{"Klanten 2024.CSV", "Klanten 2024.results.csv", "Klanten 2024.failed.csv"},
+		{"lijst.txt", "lijst.results.csv", "lijst.failed.csv"},
 	}
 	for _, tt := range tests {
-		p, err := planOutputs(in, "", row.FormatXLSX, JournalTag(tt.env, tt.baseURL, tt.sandbox))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := filepath.Base(p.Journal); got != tt.journal {
-			t.Errorf("env %q url %q sandbox %v: journal %s, want %s", tt.env, tt.baseURL, tt.sandbox, got, tt.journal)
-		}
-		if filepath.Base(p.Results) != "export.results.xlsx" || filepath.Base(p.Failed) != "export.failed.xlsx" {
-			t.Errorf("results %s, failed %s", p.Results, p.Failed)
+		p := resultNames(dir, filepath.Join("somewhere", tt.original))
+		if p.Results != filepath.Join(dir, tt.results) || p.Failed != filepath.Join(dir, tt.failed) {
+			t.Errorf("%s: %s, %s", tt.original, p.Results, p.Failed)
 		}
 	}
 }
 
-func TestPlanOutputsOutDir(t *testing.T) {
+func TestMigrationFolder(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "results", "klant-x")
-	if _, err := planOutputs("export.csv", missing, row.FormatCSV, ""); err != nil {
+	if _, err := migrationFolder("export.csv", missing); err != nil {
 		t.Fatalf("a missing --out-dir: %v, want it created", err)
 	}
 	if st, err := os.Stat(missing); err != nil || !st.IsDir() {
@@ -47,26 +36,34 @@ func TestPlanOutputsOutDir(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := planOutputs("export.csv", file, row.FormatCSV, ""); err == nil {
+	if _, err := migrationFolder("export.csv", file); err == nil {
 		t.Fatal("no error for an --out-dir that is a file")
+	}
+	dangling := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Join(t.TempDir(), "gone", "away"), dangling); err != nil {
+		t.Skip("no symlinks here")
+	}
+	_, err := migrationFolder("export.csv", dangling)
+	if err == nil || !contains(err.Error(), "link to a folder that does not exist") {
+		t.Fatalf("a dangling --out-dir: %v", err)
 	}
 }
 
-func TestPlanOutputsStayInOutDir(t *testing.T) {
+func TestValidatedPathStaysInOutDir(t *testing.T) {
 	outDir := t.TempDir()
 	for _, in := range []string{
 		filepath.Join(t.TempDir(), "..", "export.csv"),
 		"../../export.csv",
 		filepath.Join("a", "b", "..", "..", "..", "klanten lijst.csv"),
 	} {
-		p, err := planOutputs(in, outDir, row.FormatCSV, "dev")
+		p, err := validatedPath(in, outDir, row.FormatCSV)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, out := range []string{p.Results, p.Failed, p.Journal} {
-			if filepath.Dir(out) != outDir {
-				t.Errorf("input %s: output %s is outside --out-dir %s", in, out, outDir)
-			}
+		if filepath.Dir(p) != outDir {
+			t.Errorf("input %s: output %s is outside --out-dir %s", in, p, outDir)
 		}
 	}
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

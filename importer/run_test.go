@@ -48,7 +48,7 @@ func testClient(t *testing.T, srv *sandbox.Server, apiKey string) *owrapi.Client
 func testRunOptions(t *testing.T, in string, c *owrapi.Client) RunOptions {
 	return RunOptions{
 		Input: Input{Path: in, Mapping: testMapping(t)}, Client: c,
-		MaxInvalid: Threshold{Percent: 100, IsPercent: true},
+		MaxInvalid: Threshold{Percent: 100, IsPercent: true}, APITag: "test",
 		Submit: send.SubmitOptions{Workers: 4, Rate: 0, Burst: 1, Retries: 3, MaxOutage: time.Minute,
 			Grace: time.Second, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond},
 	}
@@ -111,10 +111,10 @@ func TestRunStatusesAndResults(t *testing.T) {
 	}
 	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
 	st, id, cid := column(t, res, "owr_status"), column(t, res, "Klant ID"), column(t, res, "owr_customer_id")
-	if column(t, res, "owr_row") != len(res[0])-8 {
+	if column(t, res, "owr_row") != len(res[0])-len(runResultColumns) {
 		t.Errorf("owr columns are not at the end: %v", res[0])
 	}
-	for _, h := range res[0][:len(res[0])-8] {
+	for _, h := range res[0][:len(res[0])-len(runResultColumns)] {
 		if strings.HasPrefix(h, "owr_") {
 			t.Errorf("input's own column %q copied into the results", h)
 		}
@@ -157,14 +157,14 @@ func TestRunResumeSkipsCreatedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Both rows are sent again and refused; row 2's owr_status says an
-	// earlier run failed on it, so its 409 reads as in_doubt.
-	if sum.Counts[row.StatusConflict] != 1 || sum.Counts[row.StatusInDoubt] != 1 {
-		t.Errorf("--restart counts %v, want the 2 rows sent again: 1 conflict, 1 in_doubt", sum.Counts)
+	// Both rows are sent again and refused: the new ledger knows nothing,
+	// and the owr_status column of the input is never trusted.
+	if sum.Counts[row.StatusConflict] != 2 {
+		t.Errorf("--restart counts %v, want the 2 rows sent again and refused", sum.Counts)
 	}
-	aside, _ := filepath.Glob(filepath.Join(dir, "klanten.journal.*.csv"))
+	aside, _ := filepath.Glob(filepath.Join(dir, "owr-import.test.ledger.*.csv"))
 	if len(aside) != 1 {
-		t.Errorf("--restart kept %d old journals, want 1", len(aside))
+		t.Errorf("--restart kept %d old ledgers, want 1", len(aside))
 	}
 }
 
@@ -247,9 +247,25 @@ func TestRunFailedFileFedBack(t *testing.T) {
 	if sum.Counts[row.StatusCreated] != 1 {
 		t.Errorf("rerun of the failed rows: %v, want the fixed row created", sum.Counts)
 	}
-	res := readCSVFile(t, filepath.Join(dir, "klanten.failed.results.csv"))
+	// One complete result: the original export's results file shows row 4
+	// created now, and no file of the failed file's own is written.
+	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
 	if n := strings.Count(strings.Join(res[0], ";"), "owr_status"); n != 1 {
-		t.Errorf("results of the rerun have %d owr_status columns: %v", n, res[0])
+		t.Errorf("results have %d owr_status columns: %v", n, res[0])
+	}
+	if got := res[3][column(t, res, "owr_status")]; got != "created" || res[3][column(t, res, "owr_row")] != "4" || res[3][column(t, res, "owr_file")] != "klanten.failed.csv" {
+		t.Errorf("original row 4 in the complete result: %v", res[3])
+	}
+	for _, name := range []string{"klanten.failed.results.csv", "klanten.failed.failed.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s was written: the migration has one complete result", name)
+		}
+	}
+	left := readCSVFile(t, failedPath)
+	// Rows 5 (a duplicate of row 2 in the export, refused on its own now)
+	// and 6 (still invalid) stay open, with their original row numbers.
+	if len(left) != 1+2 || left[1][column(t, left, "owr_row")] != "5" || left[2][column(t, left, "owr_row")] != "6" {
+		t.Errorf("the failed-rows file should hold the 2 rows still open with their original row numbers: %v", left)
 	}
 }
 
@@ -313,15 +329,17 @@ func TestRunResultsFileFedBackKeepsCreatedRows(t *testing.T) {
 		t.Errorf("results file fed back: %v, want the 2 created rows skipped", sum.Counts)
 	}
 	if sent := len(srv.Requests()) - before; sent != 0 {
-		t.Errorf("sent %d requests for rows the results file shows as created", sent)
+		t.Errorf("sent %d requests for rows the ledger shows as created", sent)
 	}
-	res := readCSVFile(t, filepath.Join(dir, "klanten.results.results.csv"))
+	res := readCSVFile(t, filepath.Join(dir, "klanten.results.csv"))
 	if res[1][column(t, res, "owr_customer_id")] == "" {
 		t.Errorf("the customerId was not carried over: %v", res[1])
 	}
 }
 
-func TestRunFailedFileInDoubtStaysInDoubt(t *testing.T) {
+// TestRunFedBackStatusIsNotTrusted: an owr_status typed into a fed-back
+// file says nothing; the ledger decides (here it knows nothing).
+func TestRunFedBackStatusIsNotTrusted(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Faults{})
 	c := testClient(t, srv, "")
 	// The earlier run's unanswered attempt did create it.
@@ -335,7 +353,7 @@ func TestRunFailedFileInDoubtStaysInDoubt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Counts[row.StatusInDoubt] != 1 {
-		t.Errorf("an in_doubt row fed back and answered 409: %v, want in_doubt", sum.Counts)
+	if sum.Counts[row.StatusConflict] != 1 {
+		t.Errorf("a row fed back as in_doubt, unknown to the ledger, answered 409: %v, want conflict", sum.Counts)
 	}
 }

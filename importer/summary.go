@@ -32,6 +32,13 @@ type Summary struct {
 	Rate     float64 `json:"rowsPerSecond"`
 	// Aborted says why a run stopped early; empty when it ran to the end.
 	Aborted string `json:"aborted,omitempty"`
+	// Migration counts every row of the migration by its latest status,
+	// over all the files fed into it (run and status).
+	Migration     map[row.Status]int `json:"migration,omitempty"`
+	MigrationRows int                `json:"migrationRows,omitempty"`
+	// InDoubt lists the first in_doubt rows of the migration with what to
+	// check (status only).
+	InDoubt []string `json:"inDoubt,omitempty"`
 }
 
 // Duration marshals as seconds, the unit a script wants.
@@ -58,11 +65,7 @@ func (s *Summary) WriteText(w io.Writer) {
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
-	for _, st := range statusOrder {
-		if n := s.Counts[st]; n > 0 {
-			fmt.Fprintf(w, "  %-14s %d\n", st, n)
-		}
-	}
+	writeCounts(w, s.Counts)
 	if len(s.Problems) > 0 {
 		fmt.Fprintln(w, "Most frequent problems:")
 		for _, p := range s.Problems {
@@ -71,6 +74,16 @@ func (s *Summary) WriteText(w io.Writer) {
 	}
 	if s.Aborted != "" {
 		fmt.Fprintf(w, "Stopped early: %s\n", s.Aborted)
+	}
+	if s.MigrationRows > 0 && s.Command != "status" {
+		fmt.Fprintf(w, "The whole migration (every file fed into it so far): %d rows\n", s.MigrationRows)
+		writeCounts(w, s.Migration)
+	}
+	if len(s.InDoubt) > 0 {
+		fmt.Fprintln(w, "In doubt (check each in Onlinewerkrooster):")
+		for _, d := range s.InDoubt {
+			fmt.Fprintf(w, "  %s\n", d)
+		}
 	}
 	if len(s.Files) > 0 {
 		fmt.Fprintln(w, "Files written:")
@@ -107,4 +120,13 @@ func (s *Summary) WriteJSONFile(path string) error {
 		return fmt.Errorf("writing the summary %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeCounts prints counts per status, most wanted first.
+func writeCounts(w io.Writer, counts map[row.Status]int) {
+	for _, st := range statusOrder {
+		if n := counts[st]; n > 0 {
+			fmt.Fprintf(w, "  %-14s %d\n", st, n)
+		}
+	}
 }

@@ -45,12 +45,12 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 		return nil, err
 	}
 	defer src.Close()
-	paths, err := planOutputs(in.Path, in.OutDir, src.Format(), "")
+	out, err := validatedPath(in.Path, in.OutDir, src.Format())
 	if err != nil {
 		return nil, err
 	}
 	keep := inputColumns(src.Header())
-	w, err := createResultFile(src, paths.Results, keep, validateResultColumns, "Results", true)
+	w, err := createResultFile(src, out, keep, validateResultColumns, "Checked rows", true)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	return vp.summary(in, paths, start), nil
+	return vp.summary(in, out, start), nil
 }
 
 // run drives the pipeline: a reader, a mapping worker per core and the
@@ -127,11 +127,11 @@ func (vp *validatePass) run(ctx context.Context, binding *mapping.Binding) error
 }
 
 // summary is what a finished pass tells the consultant.
-func (vp *validatePass) summary(in Input, paths outputPaths, start time.Time) *Summary {
+func (vp *validatePass) summary(in Input, out string, start time.Time) *Summary {
 	sum := &Summary{
 		Command: "validate", Input: in.Path, Sheet: vp.src.Sheet(), HeaderRow: vp.src.HeaderRow(),
 		Counts: map[row.Status]int{}, Rows: vp.rows, Notes: inputNotes(vp.src),
-		Problems: vp.problems.top(10), Files: []string{paths.Results},
+		Problems: vp.problems.top(10), Files: []string{out},
 	}
 	for i, st := range []row.Status{row.StatusValid, row.StatusInvalid, row.StatusDuplicate} {
 		if vp.counts[i] > 0 {

@@ -103,17 +103,17 @@ func TestValidatePipelineMatchesReference(t *testing.T) {
 			if err := os.Mkdir(refDir, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			wantCounts := referenceValidate(t, in, filepath.Join(refDir, "klanten.results.csv"))
+			wantCounts := referenceValidate(t, in, filepath.Join(refDir, "klanten.validated.csv"))
 
 			sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t), OutDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := os.ReadFile(filepath.Join(dir, "klanten.results.csv"))
+			got, err := os.ReadFile(filepath.Join(dir, "klanten.validated.csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := os.ReadFile(filepath.Join(refDir, "klanten.results.csv"))
+			want, err := os.ReadFile(filepath.Join(refDir, "klanten.validated.csv"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,7 +90,7 @@ func TestValidateCSVGolden(t *testing.T) {
 	if sum.Rows != 5 || sum.HeaderRow != 1 {
 		t.Errorf("rows %d header %d, want 5 and 1", sum.Rows, sum.HeaderRow)
 	}
-	got, err := os.ReadFile(filepath.Join(dir, "klanten.results.csv"))
+	got, err := os.ReadFile(filepath.Join(dir, "klanten.validated.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestValidateXLSXGolden(t *testing.T) {
 	if _, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)}); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	out, err := excelize.OpenFile(filepath.Join(dir, "klanten.results.xlsx"))
+	out, err := excelize.OpenFile(filepath.Join(dir, "klanten.validated.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,19 +21,19 @@ func IsTrigger(c byte) bool {
 	return false
 }
 
-// neutralise returns s so that a spreadsheet shows it as text rather
+// Guard returns s so that a spreadsheet shows it as text rather
 // than running it: a leading = + - @ TAB or CR gets a `'` in front. Plain
 // signed numbers such as "-12.5" or "+32" are left alone because no
 // spreadsheet runs them and a visible quote would only confuse the reader.
 // Restore undoes it.
-func neutralise(s string) string {
+func Guard(s string) string {
 	if !NeedsGuard(s) {
 		return s
 	}
 	return string(Prefix) + s
 }
 
-// NeedsGuard is neutralise's test, apart so the CSV writer can
+// NeedsGuard is Guard's test, apart so the CSV writer can
 // write the prefix without building a new string. A value that already
 // starts with quotes before a trigger ("'=x") gets one more, so that
 // Restore gives back exactly the original.
@@ -76,10 +76,10 @@ func isSignedNumber(s string) bool {
 	return digits > 0 && s[len(s)-1] != '.' && s[len(s)-1] != ','
 }
 
-// Restore removes the quote neutralise added: a value made of
+// Restore removes the quote Guard added: a value made of
 // one or more `'` followed by = + - @ TAB or CR loses its first `'`. Other
 // values, and a lone `'`, come back unchanged, so Restore(
-// neutralise(s)) == s for every s. It never allocates.
+// Guard(s)) == s for every s. It never allocates.
 func Restore(s string) string {
 	if len(s) < 2 || s[0] != Prefix {
 		return s

@@ -29,8 +29,8 @@ func TestNeutraliseFormula(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := neutralise(tt.in); got != tt.out {
-				t.Errorf("neutralise(%q) = %q, want %q", tt.in, got, tt.out)
+			if got := Guard(tt.in); got != tt.out {
+				t.Errorf("Guard(%q) = %q, want %q", tt.in, got, tt.out)
 			}
 			if back := Restore(tt.out); back != tt.in {
 				t.Errorf("Restore(%q) = %q, want %q", tt.out, back, tt.in)
@@ -55,12 +55,12 @@ func FuzzFormulaRoundTrip(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n := neutralise(s)
+		n := Guard(s)
 		if back := Restore(n); back != s {
-			t.Fatalf("Restore(neutralise(%q)) = %q", s, back)
+			t.Fatalf("Restore(Guard(%q)) = %q", s, back)
 		}
 		if n != "" && IsTrigger(n[0]) && !isSignedNumber(n) {
-			t.Fatalf("neutralise(%q) = %q still starts a formula", s, n)
+			t.Fatalf("Guard(%q) = %q still starts a formula", s, n)
 		}
 	})
 }

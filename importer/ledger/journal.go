@@ -3,12 +3,13 @@ package ledger
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"owr-import/importer/row"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,105 +17,8 @@ import (
 	"github.com/gocarina/gocsv"
 )
 
-// Journal events. A `started` line goes to the OS before a row's first
-// attempt, a `finished` line as soon as its outcome is known; a started row
-// without a finished line was cut short by a crash and may exist on the API.
-const (
-	eventStarted  = "started"
-	eventFinished = "finished"
-)
-
-// journalSyncEvery is how often written lines are fsynced. Every line reaches
-// the OS at once (so a killed process loses nothing); fsync only protects
-// against a power cut, and once a second keeps it cheap.
-const journalSyncEvery = time.Second
-
-// journalBatch caps how many waiting lines one write carries.
-const journalBatch = 256
-
-// journalLine is one line of NAME.journal.csv. The column names are the file's
-// contract; gocsv maps them through the tags.
-type journalLine struct {
-	Event             string     `csv:"event"`
-	Row               int        `csv:"row"`
-	ExtCustomerID     int64      `csv:"ext_customer_id"`
-	ExtCustomerNumber string     `csv:"ext_customer_number"`
-	Status            row.Status `csv:"status"`
-	CustomerID        csvInt     `csv:"customer_id"`
-	CompanyID         csvInt     `csv:"company_id"`
-	HTTPStatus        csvInt     `csv:"http_status"`
-	ErrorCode         string     `csv:"error_code"`
-	Error             string     `csv:"error"`
-	Attempts          csvInt     `csv:"attempts"`
-	Unanswered        csvFlag    `csv:"unanswered"`
-	At                string     `csv:"at"`
-}
-
-// csvInt is an integer cell left empty when zero, so a journal opened in a
-// spreadsheet shows blanks instead of columns of zeros.
-type csvInt int64
-
-// MarshalCSV implements gocsv.TypeMarshaller.
-func (v csvInt) MarshalCSV() (string, error) {
-	if v == 0 {
-		return "", nil
-	}
-	return strconv.FormatInt(int64(v), 10), nil
-}
-
-// UnmarshalCSV implements gocsv.TypeUnmarshaller.
-func (v *csvInt) UnmarshalCSV(s string) error {
-	if s == "" {
-		*v = 0
-		return nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%q is not a whole number", s)
-	}
-	*v = csvInt(n)
-	return nil
-}
-
-// csvFlag is a yes/no cell: "yes" or empty.
-type csvFlag bool
-
-// MarshalCSV implements gocsv.TypeMarshaller.
-func (f csvFlag) MarshalCSV() (string, error) {
-	if f {
-		return "yes", nil
-	}
-	return "", nil
-}
-
-// UnmarshalCSV implements gocsv.TypeUnmarshaller.
-func (f *csvFlag) UnmarshalCSV(s string) error {
-	switch strings.ToLower(s) {
-	case "", "no", "false":
-		*f = false
-	case "yes", "true":
-		*f = true
-	default:
-		return fmt.Errorf("%q is not yes or empty", s)
-	}
-	return nil
-}
-
-func startedLine(rowNum int, ext int64, number string, at time.Time) journalLine {
-	return journalLine{Event: eventStarted, Row: rowNum, ExtCustomerID: ext,
-		ExtCustomerNumber: row.CleanText(number), At: at.UTC().Format(time.RFC3339Nano)}
-}
-
-func finishedLine(o row.Outcome, at time.Time) journalLine {
-	return journalLine{Event: eventFinished, Row: o.Row, ExtCustomerID: o.ExtCustomerID,
-		ExtCustomerNumber: row.CleanText(o.ExtCustomerNumber), Status: o.Status,
-		CustomerID: csvInt(o.CustomerID), CompanyID: csvInt(o.CompanyID), HTTPStatus: csvInt(o.HTTPStatus),
-		ErrorCode: row.CleanText(o.ErrorCode), Error: row.CleanText(o.Error), Attempts: csvInt(o.Attempts),
-		Unanswered: csvFlag(o.Unanswered), At: at.UTC().Format(time.RFC3339Nano)}
-}
-
-// Journal is the append-only, crash-safe record of a run: NAME.journal.csv.
-// One goroutine owns the file; callers hand it lines and wait for the line
+// Journal appends to the ledger, the migration's append-only, crash-safe
+// record. One goroutine owns the file; callers hand it lines and wait for the line
 // to be written to the OS. Lines that arrive together are written together,
 // which keeps the cost per row small under many workers.
 type Journal struct {
@@ -130,22 +34,22 @@ type Journal struct {
 }
 
 type journalReq struct {
-	line    journalLine
+	line    line
 	outcome row.Outcome
 	notify  func(row.Outcome) // called by the journal goroutine once the line is written
 	ack     chan error
 }
 
-var errJournalClosed = errors.New("the journal is already closed")
+var errJournalClosed = errors.New("the ledger is already closed")
 
-// Open opens path for appending, creating it with a header when it is
-// new. An existing file keeps its header; a line cut off by a crash at its
-// end is removed first, so the next line starts cleanly. A file that is not a
-// journal is refused rather than appended to.
+// Open opens the ledger at path for appending, creating it with a header
+// when it is new. An existing file keeps its header; a line cut off by a
+// crash at its end is removed first, so the next line starts cleanly. A file
+// that is not a ledger is refused rather than appended to.
 func Open(path string) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the journal: %w", err)
+		return nil, fmt.Errorf("cannot open the ledger %s: %w", path, err)
 	}
 	fail := func(err error) (*Journal, error) {
 		f.Close()
@@ -153,35 +57,35 @@ func Open(path string) (*Journal, error) {
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return fail(fmt.Errorf("cannot read the journal %s: %w", path, err))
+		return fail(fmt.Errorf("cannot read the ledger %s: %w", path, err))
 	}
 	complete, err := completeLength(f, st.Size())
 	if err != nil {
-		return fail(fmt.Errorf("cannot read the journal %s: %w", path, err))
+		return fail(fmt.Errorf("cannot read the ledger %s: %w", path, err))
 	}
 	if complete > 0 {
-		if err := checkJournalHeader(f, path); err != nil {
+		if err := checkHeader(f, path); err != nil {
 			return fail(err)
 		}
 	}
 	if complete < st.Size() {
 		if err := f.Truncate(complete); err != nil {
-			return fail(fmt.Errorf("cannot repair the cut-off last line of the journal %s: %w", path, err))
+			return fail(fmt.Errorf("cannot repair the cut-off last line of the ledger %s: %w", path, err))
 		}
 	}
 	if _, err := f.Seek(complete, io.SeekStart); err != nil {
-		return fail(fmt.Errorf("cannot append to the journal %s: %w", path, err))
+		return fail(fmt.Errorf("cannot append to the ledger %s: %w", path, err))
 	}
 	if complete == 0 {
 		var buf bytes.Buffer
-		if err := gocsv.MarshalCSV([]journalLine{}, gocsv.NewSafeCSVWriter(csv.NewWriter(&buf))); err != nil {
-			return fail(fmt.Errorf("cannot write the journal header: %w", err))
+		if err := gocsv.MarshalCSV([]line{}, gocsv.NewSafeCSVWriter(csv.NewWriter(&buf))); err != nil {
+			return fail(fmt.Errorf("cannot write the ledger header: %w", err))
 		}
 		if _, err := f.Write(buf.Bytes()); err != nil {
-			return fail(fmt.Errorf("cannot write the journal %s: %w", path, err))
+			return fail(fmt.Errorf("cannot write the ledger %s: %w", path, err))
 		}
 	}
-	j := &Journal{path: path, f: f, now: time.Now, reqs: make(chan journalReq, journalBatch), done: make(chan struct{})}
+	j := &Journal{path: path, f: f, now: time.Now, reqs: make(chan journalReq, batchLines), done: make(chan struct{})}
 	go j.loop()
 	return j, nil
 }
@@ -202,7 +106,24 @@ func (j *Journal) End(o row.Outcome, notify func(row.Outcome), ack chan error) e
 	return j.send(finishedLine(o, j.now()), o, notify, ack)
 }
 
-func (j *Journal) send(line journalLine, o row.Outcome, notify func(row.Outcome), ack chan error) error {
+// RecordInput notes a file fed into the migration, before any of its rows.
+func (j *Journal) RecordInput(in Input) error {
+	detail, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return j.send(line{Event: eventInput, File: text(in.Name), At: stamp(j.now()), Detail: string(detail)},
+		row.Outcome{}, nil, nil)
+}
+
+// RecordOutput notes a result file owr-import has just written, with the
+// SHA-256 of its content: a later run replaces it only while it still has
+// that content.
+func (j *Journal) RecordOutput(name, sha256 string) error {
+	return j.send(line{Event: eventOutput, File: text(name), At: stamp(j.now()), Detail: sha256}, row.Outcome{}, nil, nil)
+}
+
+func (j *Journal) send(line line, o row.Outcome, notify func(row.Outcome), ack chan error) error {
 	if ack == nil {
 		ack = make(chan error, 1)
 	}
@@ -235,9 +156,9 @@ func (j *Journal) Close() error {
 // fsynced once a second when something was written.
 func (j *Journal) loop() {
 	defer close(j.done)
-	w := &lineWriter{batch: make([]journalReq, 0, journalBatch), lines: make([]journalLine, 0, journalBatch)}
+	w := &lineWriter{batch: make([]journalReq, 0, batchLines), lines: make([]line, 0, batchLines)}
 	w.csv = gocsv.NewSafeCSVWriter(csv.NewWriter(&w.buf))
-	tick := time.NewTicker(journalSyncEvery)
+	tick := time.NewTicker(syncEvery)
 	defer tick.Stop()
 	for {
 		select {
@@ -263,16 +184,16 @@ type lineWriter struct {
 	buf    bytes.Buffer
 	csv    *gocsv.SafeCSVWriter
 	batch  []journalReq
-	lines  []journalLine
+	lines  []line
 	failed error // sticky: after one failed write nothing more is written
 	dirty  bool  // written since the last fsync
 }
 
 // collect starts a batch with first and adds what else is waiting, up to
-// journalBatch lines. It reports false once reqs is closed.
+// batchLines lines. It reports false once reqs is closed.
 func (w *lineWriter) collect(first journalReq, reqs <-chan journalReq) bool {
 	w.batch = append(w.batch[:0], first)
-	for len(w.batch) < journalBatch {
+	for len(w.batch) < batchLines {
 		select {
 		case r, ok := <-reqs:
 			if !ok {
@@ -332,7 +253,7 @@ func (j *Journal) finish(w *lineWriter) {
 }
 
 func (j *Journal) writeError(err error) error {
-	return fmt.Errorf("cannot write the journal %s (is the disk full?): %w; the run stops so that no outcome goes unrecorded", j.path, err)
+	return fmt.Errorf("cannot write the ledger %s (is the disk full?): %w; the run stops so that no outcome goes unrecorded", j.path, err)
 }
 
 // completeLength is the length of f up to and including its last newline:
@@ -354,52 +275,53 @@ func completeLength(f *os.File, size int64) (int64, error) {
 	return 0, nil
 }
 
-// requiredJournalColumns must be in a journal's header; the others are
-// optional so an older journal still reads.
-var requiredJournalColumns = []string{"event", "row", "ext_customer_id", "status", "customer_id", "company_id"}
+// columns is the ledger's header, in order. A file with another header is
+// not a ledger of this version.
+var columns = headerOf()
 
-// checkJournalHeader refuses to append to a file that is not a journal.
-func checkJournalHeader(f *os.File, path string) error {
+func headerOf() []string {
+	var buf bytes.Buffer
+	_ = gocsv.MarshalCSV([]line{}, gocsv.NewSafeCSVWriter(csv.NewWriter(&buf)))
+	h, _ := csv.NewReader(&buf).Read()
+	return h
+}
+
+// checkHeader refuses to append to a file that is not a ledger.
+func checkHeader(f *os.File, path string) error {
 	r := csv.NewReader(io.NewSectionReader(f, 0, 1<<16))
 	header, err := r.Read()
 	if err != nil {
-		return notAJournal(path, "its first line cannot be read")
+		return notALedger(path, "its first line cannot be read")
 	}
-	have := make(map[string]bool, len(header))
-	for _, h := range header {
-		have[h] = true
-	}
-	for _, c := range requiredJournalColumns {
-		if !have[c] {
-			return notAJournal(path, "it has no "+c+" column")
-		}
+	if !slices.Equal(header, columns) {
+		return notALedger(path, "its columns are not "+strings.Join(columns, ","))
 	}
 	return nil
 }
 
-func notAJournal(path, why string) error {
-	return fmt.Errorf("%s is not an owr-import journal (%s): move it away or choose another --out-dir; it was left untouched", path, why)
+func notALedger(path, why string) error {
+	return fmt.Errorf("%s is not an owr-import ledger (%s): it was left untouched. Move it out of this folder, or choose another --out-dir", path, why)
 }
 
-// MoveAside renames a journal to NAME.journal.YYYYMMDD-HHMMSS.csv so a
-// --restart starts afresh without destroying the record of earlier runs. A
-// missing journal is not an error ("" is returned).
+// MoveAside renames a ledger to NAME.YYYYMMDD-HHMMSS.csv so a --restart
+// starts the migration afresh without destroying the record of earlier
+// runs. A missing ledger is not an error ("" is returned).
 func MoveAside(path string) (string, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}
 	base := strings.TrimSuffix(path, ".csv")
-	stamp := time.Now().Format("20060102-150405")
+	when := time.Now().Format("20060102-150405")
 	for i := 1; ; i++ {
-		target := base + "." + stamp + ".csv"
+		target := base + "." + when + ".csv"
 		if i > 1 {
-			target = fmt.Sprintf("%s.%s-%d.csv", base, stamp, i)
+			target = fmt.Sprintf("%s.%s-%d.csv", base, when, i)
 		}
 		if _, err := os.Lstat(target); err == nil {
 			continue
 		}
 		if err := os.Rename(path, target); err != nil {
-			return "", fmt.Errorf("cannot move the journal %s aside for --restart: %w", path, err)
+			return "", fmt.Errorf("cannot move the ledger %s aside for --restart: %w", path, err)
 		}
 		return target, nil
 	}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -80,24 +81,42 @@ func readTestJournal(t *testing.T, path string) *State {
 	return s
 }
 
+// at places an outcome in the migration: row r of the original export.
+func at(r int) row.Origin { return row.Origin{File: "klanten.csv", OrigRow: r} }
+
 func TestJournalGolden(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "klanten.journal.csv")
+	path := filepath.Join(t.TempDir(), Path(".", "prod"))
 	j := openTestJournal(t, path)
+	if err := j.RecordInput(Input{Name: "klanten.csv", Path: "/data/klanten.csv", SHA256: "ab12", HeaderRow: 1, Delimiter: ";"}); err != nil {
+		t.Fatal(err)
+	}
 	mustStart(t, j, begin{Row: 4, ExtCustomerID: 1001, ExtCustomerNumber: "K-1001"})
 	mustFinish(t, j,
-		row.Outcome{Row: 4, ExtCustomerID: 1001, ExtCustomerNumber: "K-1001", Status: row.StatusCreated, CustomerID: 10, CompanyID: 2, HTTPStatus: 201, Attempts: 1},
+		row.Outcome{Row: 4, ExtCustomerID: 1001, ExtCustomerNumber: "K-1001", Status: row.StatusCreated, CustomerID: 10, CompanyID: 2, HTTPStatus: 201, Attempts: 1, Origin: at(4)},
 		row.Outcome{Row: 5, ExtCustomerID: 1002, ExtCustomerNumber: "K-1002", Status: row.StatusConflict, HTTPStatus: 409, ErrorCode: "CUSTOMER_EXISTS",
-			Error: `the API refused the row: customer "K-1002", already exists`, Attempts: 1},
+			Error: `the API refused the row: customer "K-1002", already exists`, Attempts: 1, Origin: at(5)},
 		row.Outcome{Row: 6, ExtCustomerID: 1003, ExtCustomerNumber: "K-1003\nsecond line", Status: row.StatusFailed,
-			Error: "no answer from the API within 30s; still failing after 6 attempts.", Attempts: 6, Unanswered: true},
-		row.Outcome{Row: 7, ExtCustomerID: 1004, ExtCustomerNumber: "=K-1004", Status: row.StatusSkipped, CustomerID: 11, CompanyID: 2},
+			Error: "no answer from the API within 30s; still failing after 6 attempts.", Attempts: 6, Unanswered: true, Origin: at(6)},
+		row.Outcome{Row: 7, ExtCustomerID: 1004, ExtCustomerNumber: "=K-1004", Status: row.StatusSkipped, CustomerID: 11, CompanyID: 2, Origin: at(7)},
+		row.Outcome{Row: 3, ExtCustomerID: 1005, ExtCustomerNumber: "K-1005", Status: row.StatusRejected, Error: "-bad", HTTPStatus: 400,
+			Origin: row.Origin{File: "klanten.failed.csv", OrigRow: 8, Cells: `{"Naam":"=HYPERLINK(\"x\")"}`}},
 	)
+	if err := j.RecordOutput("klanten.results.csv", "cd34"); err != nil {
+		t.Fatal(err)
+	}
 	mustClose(t, j)
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "journal_golden.csv")
+	for _, line := range strings.Split(string(got), "\n") {
+		for _, cell := range strings.Split(line, ",") {
+			if c := strings.TrimPrefix(cell, `"`); c != "" && strings.ContainsAny(c[:1], "=+@\t\r") {
+				t.Errorf("a ledger cell a spreadsheet would run: %q", cell)
+			}
+		}
+	}
+	golden := filepath.Join("testdata", "ledger_golden.csv")
 	if updateGolden() {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -108,122 +127,55 @@ func TestJournalGolden(t *testing.T) {
 		t.Fatalf("%v (run go test -run TestJournalGolden -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("journal differs from %s:\n got:\n%s\nwant:\n%s", golden, got, want)
+		t.Errorf("ledger differs from %s:\n got:\n%s\nwant:\n%s", golden, got, want)
 	}
-}
-
-func TestJournalState(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "x.journal.csv")
-
-	// First run.
-	j := openTestJournal(t, path)
-	mustStart(t, j, begin{Row: 2, ExtCustomerID: 1}, begin{Row: 3, ExtCustomerID: 2}, begin{Row: 4, ExtCustomerID: 3},
-		begin{Row: 5, ExtCustomerID: 4}, begin{Row: 7, ExtCustomerID: 6}, begin{Row: 9, ExtCustomerID: 8}, begin{Row: 10, ExtCustomerID: 9})
-	mustFinish(t, j,
-		row.Outcome{Row: 2, ExtCustomerID: 1, Status: row.StatusCreated, CustomerID: 100, CompanyID: 2, HTTPStatus: 201, Attempts: 1},
-		// ext 2: started, never finished (the process was killed)
-		row.Outcome{Row: 4, ExtCustomerID: 3, Status: row.StatusFailed, Error: "no answer", Attempts: 3, Unanswered: true},
-		row.Outcome{Row: 5, ExtCustomerID: 4, Status: row.StatusConflict, HTTPStatus: 409, ErrorCode: "EXISTS", Error: "exists", Attempts: 1},
-		row.Outcome{Row: 6, ExtCustomerID: 5, Status: row.StatusInDoubt, HTTPStatus: 409, ErrorCode: "EXISTS", Error: "most likely created", Attempts: 2},
-		row.Outcome{Row: 7, ExtCustomerID: 6, Status: row.StatusCreated, CustomerID: 106, CompanyID: 2, HTTPStatus: 201, Attempts: 1},
-		row.Outcome{Row: 9, ExtCustomerID: 8, Status: row.StatusFailed, HTTPStatus: 503, Error: "HTTP 503", Attempts: 6},
-		row.Outcome{Row: 10, ExtCustomerID: 9, Status: row.StatusFailed, Error: "no answer", Attempts: 2, Unanswered: true},
-	)
-	mustClose(t, j)
-
-	// Second run appends.
-	j = openTestJournal(t, path)
-	mustStart(t, j, begin{Row: 7, ExtCustomerID: 6}, begin{Row: 10, ExtCustomerID: 9})
-	mustFinish(t, j,
-		row.Outcome{Row: 2, ExtCustomerID: 1, Status: row.StatusSkipped, CustomerID: 100, CompanyID: 2},
-		row.Outcome{Row: 7, ExtCustomerID: 6, Status: row.StatusFailed, HTTPStatus: 500, Error: "HTTP 500", Attempts: 1}, // cannot undo a creation
-		row.Outcome{Row: 8, ExtCustomerID: 7, Status: row.StatusSkipped, CustomerID: 107, CompanyID: 2},
-		row.Outcome{Row: 10, ExtCustomerID: 9, Status: row.StatusNotAttempted, Error: "the run stopped before this row was sent."},
-	)
-	mustClose(t, j)
-
 	s := readTestJournal(t, path)
-	tests := []struct {
-		ext         int64
-		created     bool
-		customerID  int64
-		started     bool
-		row         int
-		lastStatus  row.Status
-		lastError   string
-		lastAttempt int
-	}{
-		{ext: 1, created: true, customerID: 100, row: 2, lastStatus: row.StatusSkipped},
-		{ext: 2, started: true, row: 3},
-		{ext: 3, started: true, row: 4, lastStatus: row.StatusFailed, lastError: "no answer", lastAttempt: 3},
-		{ext: 4, row: 5, lastStatus: row.StatusConflict, lastError: "exists", lastAttempt: 1},
-		{ext: 5, started: true, row: 6, lastStatus: row.StatusInDoubt, lastError: "most likely created", lastAttempt: 2},
-		{ext: 6, created: true, customerID: 106, row: 7, lastStatus: row.StatusFailed, lastError: "HTTP 500", lastAttempt: 1},
-		{ext: 7, created: true, customerID: 107, row: 8, lastStatus: row.StatusSkipped},
-		{ext: 8, row: 9, lastStatus: row.StatusFailed, lastError: "HTTP 503", lastAttempt: 6},
-		{ext: 9, started: true, row: 10, lastStatus: row.StatusNotAttempted, lastError: "the run stopped before this row was sent."},
-		{ext: 404, row: 404},
+	if e, ok := s.Orig(7); !ok || e.ExtCustomerID != 1004 || e.CustomerID != 11 {
+		t.Errorf("Orig(7) = %+v, %v", e, ok)
 	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint("ext ", tt.ext), func(t *testing.T) {
-			e, ok := s.Created(tt.ext)
-			if ok != tt.created || e.CustomerID != tt.customerID {
-				t.Errorf("Created = %+v, %v; want customerId %d, %v", e, ok, tt.customerID, tt.created)
-			}
-			if ok && e.CompanyID != 2 {
-				t.Errorf("Created companyId %d", e.CompanyID)
-			}
-			if got := s.MayExist(tt.ext); got != tt.started {
-				t.Errorf("Started = %v, want %v", got, tt.started)
-			}
-			last, ok := s.LastByRow(tt.row)
-			if ok != (tt.lastStatus != "") {
-				t.Fatalf("LastByRow(%d) found = %v", tt.row, ok)
-			}
-			if ok && (last.Status != tt.lastStatus || last.Error != tt.lastError || last.Attempts != tt.lastAttempt ||
-				last.ExtCustomerID != tt.ext || !last.At.Equal(journalTime)) {
-				t.Errorf("LastByRow(%d) = %+v", tt.row, last)
-			}
-		})
+	if e, ok := s.Orig(8); !ok || e.Cells != `{"Naam":"=HYPERLINK(\"x\")"}` || e.Error != "-bad" || e.File != "klanten.failed.csv" {
+		t.Errorf("the guard was not undone on reading: %+v", e)
 	}
-	if o := func() row.Outcome { e, _ := s.LastByRow(4); return e.Outcome() }(); !o.Unanswered || o.Status != row.StatusFailed || o.Row != 4 {
-		t.Errorf("row.Outcome() = %+v", o)
+	if _, ok := s.CreatedFor(1004, "=K-1004"); !ok {
+		t.Error("the guarded extCustomerNumber does not match once read back")
 	}
-	if s.Rows() != 8 {
-		t.Errorf("Rows() = %d, want 8", s.Rows())
+	if sha, ok := s.Output("klanten.results.csv"); !ok || sha != "cd34" {
+		t.Errorf("Output = %q, %v", sha, ok)
+	}
+	if in := s.Inputs(); len(in) != 1 || in[0].Name != "klanten.csv" || in[0].Delimiter != ";" || in[0].At.IsZero() {
+		t.Errorf("Inputs = %+v", in)
 	}
 }
 
 func TestJournalAppendKeepsOneHeader(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.journal.csv")
+	path := filepath.Join(t.TempDir(), "x.ledger.csv")
 	for run := range 3 {
 		j := openTestJournal(t, path)
-		mustFinish(t, j, row.Outcome{Row: run + 2, ExtCustomerID: int64(run), Status: row.StatusCreated, CustomerID: 9, CompanyID: 2})
+		mustFinish(t, j, row.Outcome{Row: run + 2, ExtCustomerID: int64(run + 1), Status: row.StatusCreated, CustomerID: 9, CompanyID: 2, Origin: at(run + 2)})
 		mustClose(t, j)
 	}
 	data, _ := os.ReadFile(path)
-	if n := strings.Count(string(data), "event,row,"); n != 1 {
+	if n := strings.Count(string(data), "event,file,row,"); n != 1 {
 		t.Fatalf("%d header lines after three runs:\n%s", n, data)
 	}
 	if n := strings.Count(string(data), "\n"); n != 4 {
 		t.Fatalf("%d lines, want header + 3:\n%s", n, data)
 	}
-	if s := readTestJournal(t, path); s.Rows() != 3 {
-		t.Fatalf("read back %d rows, want 3", s.Rows())
+	if s := readTestJournal(t, path); s.MaxOrigRow() != 4 {
+		t.Fatalf("read back up to row %d, want 4", s.MaxOrigRow())
 	}
 }
 
 func TestJournalTornLastLine(t *testing.T) {
 	for _, torn := range []string{
-		"finished,7,1007,K-1007,crea",
-		`finished,7,1007,"K-10`,
+		"finished,klanten.csv,7,7,1007,K-1007,crea",
+		`finished,klanten.csv,7,7,1007,"K-10`,
 		"f",
 	} {
 		t.Run(torn, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "x.journal.csv")
+			path := filepath.Join(t.TempDir(), "x.ledger.csv")
 			j := openTestJournal(t, path)
-			mustFinish(t, j, row.Outcome{Row: 6, ExtCustomerID: 1006, Status: row.StatusCreated, CustomerID: 60, CompanyID: 2})
+			mustFinish(t, j, row.Outcome{Row: 6, ExtCustomerID: 1006, Status: row.StatusCreated, CustomerID: 60, CompanyID: 2, Origin: at(6)})
 			mustClose(t, j)
 			appendRaw(t, path, torn)
 
@@ -231,21 +183,21 @@ func TestJournalTornLastLine(t *testing.T) {
 			if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cut off") {
 				t.Errorf("notes %q, want one about the cut-off line", s.Notes)
 			}
-			if _, ok := s.LastByRow(7); ok {
+			if _, ok := s.Orig(7); ok {
 				t.Error("the torn line was read")
 			}
-			if _, ok := s.Created(1006); !ok {
+			if _, ok := s.CreatedFor(1006, ""); !ok {
 				t.Error("the complete line before it was lost")
 			}
 
 			j = openTestJournal(t, path) // repairs the tail, then appends cleanly
-			mustFinish(t, j, row.Outcome{Row: 8, ExtCustomerID: 1008, Status: row.StatusCreated, CustomerID: 80, CompanyID: 2})
+			mustFinish(t, j, row.Outcome{Row: 8, ExtCustomerID: 1008, Status: row.StatusCreated, CustomerID: 80, CompanyID: 2, Origin: at(8)})
 			mustClose(t, j)
 			s = readTestJournal(t, path)
-			if len(s.Notes) != 0 || s.Rows() != 2 {
-				t.Errorf("after append: %d rows, notes %q", s.Rows(), s.Notes)
+			if len(s.Notes) != 0 {
+				t.Errorf("after append: notes %q", s.Notes)
 			}
-			if _, ok := s.Created(1008); !ok {
+			if _, ok := s.CreatedFor(1008, ""); !ok {
 				t.Error("the line appended after the repair is missing")
 			}
 		})
@@ -264,60 +216,72 @@ func appendRaw(t *testing.T, path, s string) {
 	}
 }
 
+// header is the ledger's first line, as a test writes it by hand.
+var header = strings.Join(columns, ",") + "\n"
+
 func TestJournalDamaged(t *testing.T) {
 	tests := []struct {
 		name, content, errHas string
 	}{
-		{"bad number", "finished,x2,1,,created,5,2,,,,,,\n", "line 2"},
-		{"unknown status", "finished,2,1,,exploded,5,2,,,,,,\n", `"exploded"`},
-		{"unknown event", "begun,2,1,,,,,,,,,,\n", `"begun"`},
+		{"bad number", "finished,k.csv,x2,2,1,,created,5,2,,,,,,,,\n", "line 2"},
+		{"unknown status", "finished,k.csv,2,2,1,,exploded,5,2,,,,,,,,\n", `"exploded"`},
+		{"unknown event", "begun,k.csv,2,2,1,,,,,,,,,,,,\n", `"begun"`},
 		{"short line", "finished,2,1\n", "line 2"},
+		{"negative customerId", "finished,k.csv,2,2,1,,created,-5,2,,,,,,,,\n", "out of range"},
+		{"input without details", "input,k.csv,,,,,,,,,,,,,2025-03-01T09:30:00Z,,nope\n", "details"},
 	}
-	header := "event,row,ext_customer_id,ext_customer_number,status,customer_id,company_id,http_status,error_code,error,attempts,unanswered,at\n"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "x.journal.csv")
-			good := "finished,3,9,,created,5,2,201,,,1,,2025-03-01T09:30:00Z\n"
+			path := filepath.Join(t.TempDir(), "x.ledger.csv")
+			good := "finished,k.csv,3,3,9,,created,5,2,201,,,1,,2025-03-01T09:30:00Z,,\n"
 			if err := os.WriteFile(path, []byte(header+tt.content+good), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			_, err := Read(path)
-			if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.Contains(err.Error(), "--restart") {
-				t.Fatalf("Read error %v, want one naming %s and the way out", err, tt.errHas)
+			var ie *row.InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.errHas) || !strings.Contains(err.Error(), "--restart") {
+				t.Fatalf("Read error %v, want an input error naming %s and the way out", err, tt.errHas)
+			}
+			if strings.Contains(err.Error(), "repair that line") || strings.Contains(err.Error(), "edit") {
+				t.Errorf("the message invites editing the ledger by hand: %v", err)
 			}
 		})
 	}
 }
 
 func TestJournalRefusesOtherFiles(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.journal.csv")
-	content := "Klant ID;Naam\n1001;Bakkerij\n"
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "not an owr-import journal") {
-		t.Fatalf("Open error %v", err)
-	}
-	if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "not an owr-import journal") {
-		t.Fatalf("Read error %v", err)
-	}
-	if data, _ := os.ReadFile(path); string(data) != content {
-		t.Fatalf("the file was changed: %q", data)
+	for _, content := range []string{
+		"Klant ID;Naam\n1001;Bakkerij\n",
+		"event,row,ext_customer_id,ext_customer_number,status,customer_id,company_id,http_status,error_code,error,attempts,unanswered,at\n",
+	} {
+		path := filepath.Join(t.TempDir(), "x.ledger.csv")
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "not an owr-import ledger") {
+			t.Fatalf("Open error %v", err)
+		}
+		if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "not an owr-import ledger") {
+			t.Fatalf("Read error %v", err)
+		}
+		if data, _ := os.ReadFile(path); string(data) != content {
+			t.Fatalf("the file was changed: %q", data)
+		}
 	}
 }
 
-func TestReadJournalMissingFile(t *testing.T) {
-	s, err := Read(filepath.Join(t.TempDir(), "none.journal.csv"))
-	if err != nil || s.Rows() != 0 || s.MayExist(1) {
+func TestReadMissingLedger(t *testing.T) {
+	s, err := Read(filepath.Join(t.TempDir(), "none.ledger.csv"))
+	if err != nil || s.MaxOrigRow() != 0 || s.MayExist(1) || len(s.Inputs()) != 0 {
 		t.Fatalf("Read of a missing file = %+v, %v", s, err)
 	}
-	if _, ok := s.Created(1); ok {
+	if _, ok := s.CreatedFor(1, ""); ok {
 		t.Fatal("empty state knows a customer")
 	}
 }
 
 func TestJournalConcurrentWriters(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.journal.csv")
+	path := filepath.Join(t.TempDir(), "x.ledger.csv")
 	j := openTestJournal(t, path)
 	var mu sync.Mutex
 	var notified []int
@@ -338,7 +302,7 @@ func TestJournalConcurrentWriters(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				o := row.Outcome{Row: n, ExtCustomerID: int64(n), Status: row.StatusCreated, CustomerID: int64(n), CompanyID: 2}
+				o := row.Outcome{Row: n, ExtCustomerID: int64(n), Status: row.StatusCreated, CustomerID: int64(n), CompanyID: 2, Origin: at(n)}
 				if err := j.End(o, notify, ack); err != nil {
 					t.Error(err)
 					return
@@ -352,12 +316,12 @@ func TestJournalConcurrentWriters(t *testing.T) {
 		t.Fatalf("notified %d outcomes, want 1600", len(notified))
 	}
 	s := readTestJournal(t, path)
-	if s.Rows() != 1600 {
-		t.Fatalf("read %d rows, want 1600", s.Rows())
-	}
 	for _, n := range []int{2, 201, 7201} {
-		if e, ok := s.Created(int64(n)); !ok || e.CustomerID != int64(n) || s.MayExist(int64(n)) {
+		if e, ok := s.CreatedFor(int64(n), ""); !ok || e.CustomerID != int64(n) || s.MayExist(int64(n)) {
 			t.Errorf("row %d: %+v %v started=%v", n, e, ok, s.MayExist(int64(n)))
+		}
+		if e, ok := s.Orig(n); !ok || e.Status != row.StatusCreated {
+			t.Errorf("Orig(%d) = %+v, %v", n, e, ok)
 		}
 	}
 	if err := j.End(row.Outcome{Row: 1}, nil, nil); err == nil {
@@ -367,9 +331,9 @@ func TestJournalConcurrentWriters(t *testing.T) {
 
 func TestMoveAside(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "klanten.journal.csv")
+	path := Path(dir, "prod")
 	if got, err := MoveAside(path); err != nil || got != "" {
-		t.Fatalf("MoveAside of a missing journal = %q, %v", got, err)
+		t.Fatalf("MoveAside of a missing ledger = %q, %v", got, err)
 	}
 	var moved []string
 	for i := range 2 { // twice within the same second: two distinct names
@@ -380,7 +344,7 @@ func TestMoveAside(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(filepath.Base(got), "klanten.journal.") || !strings.HasSuffix(got, ".csv") {
+		if !strings.HasPrefix(filepath.Base(got), "owr-import.prod.ledger.") || !strings.HasSuffix(got, ".csv") {
 			t.Errorf("moved to %q", got)
 		}
 		if data, err := os.ReadFile(got); err != nil || string(data) != fmt.Sprint("run ", i) {
@@ -392,18 +356,19 @@ func TestMoveAside(t *testing.T) {
 		t.Errorf("both runs moved to %q", moved[0])
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("the journal is still there: %v", err)
+		t.Errorf("the ledger is still there: %v", err)
 	}
 }
 
-func FuzzReadJournal(f *testing.F) {
-	header := "event,row,ext_customer_id,ext_customer_number,status,customer_id,company_id,http_status,error_code,error,attempts,unanswered,at\n"
-	f.Add(header + "started,2,1,K1,,,,,,,,,2025-03-01T09:30:00Z\n")
-	f.Add(header + "finished,2,1,K1,created,5,2,201,,,1,,2025-03-01T09:30:00Z\nfinished,3")
-	f.Add(header + "finished,2,1,\"K\n1\",in_doubt,,,409,X,\"a,b\",2,yes,\n")
+func FuzzReadLedger(f *testing.F) {
+	f.Add(header + "started,,2,,1,K1,,,,,,,,,2025-03-01T09:30:00Z,,\n")
+	f.Add(header + "finished,k.csv,2,2,1,K1,created,5,2,201,,,1,,2025-03-01T09:30:00Z,,\nfinished,k.csv,3")
+	f.Add(header + "finished,k.csv,2,0,1,\"K\n1\",in_doubt,,,409,X,\"a,b\",2,yes,,v2.csv:3,{}\n")
+	f.Add(header + "input,k.csv,,,,,,,,,,,,,2025-03-01T09:30:00Z,,\"{\"\"path\"\":\"\"/k.csv\"\"}\"\n")
+	f.Add(header + "finished,k.csv,19999999,19999999,1,,invalid,,,,,,,,,,\n")
 	f.Add("garbage")
 	f.Fuzz(func(t *testing.T, content string) {
-		path := filepath.Join(t.TempDir(), "f.journal.csv")
+		path := filepath.Join(t.TempDir(), "f.ledger.csv")
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -414,20 +379,43 @@ func FuzzReadJournal(f *testing.F) {
 	})
 }
 
-func TestJournalStateIsCompact(t *testing.T) {
-	const rows = 100_000
-	at := journalTime.Format(time.RFC3339Nano)
+// TestFarRowIsCheap: one line with a huge row number (a damaged or hostile
+// ledger) must not make the state allocate a slice that long.
+func TestFarRowIsCheap(t *testing.T) {
+	s := Empty()
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	s := newJournalState()
-	for i := range rows {
-		n, ext := i+2, int64(100_000+i)
-		if err := s.apply(journalLine{Event: eventStarted, Row: n, ExtCustomerID: ext, At: at}); err != nil {
+	for _, r := range []int{2, 3, 19_999_999, 2_000_000_000} {
+		l := line{Event: eventFinished, File: "k.csv", Row: r, OrigRow: csvInt(r), ExtCustomerID: int64(r), Status: row.StatusInvalid}
+		if err := s.apply(l); err != nil {
 			t.Fatal(err)
 		}
-		l := journalLine{Event: eventFinished, Row: n, ExtCustomerID: ext, Status: row.StatusCreated,
-			CustomerID: csvInt(5_000_000 + i), CompanyID: 2, HTTPStatus: 200, Attempts: 1, At: at}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 1<<20 {
+		t.Errorf("the state grew by %d bytes for four rows", grown)
+	}
+	if e, ok := s.Orig(19_999_999); !ok || e.ExtCustomerID != 19_999_999 {
+		t.Errorf("Orig(far) = %+v, %v", e, ok)
+	}
+}
+
+func TestLedgerStateIsCompact(t *testing.T) {
+	const rows = 100_000
+	stampAt := journalTime.Format(time.RFC3339Nano)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := Empty()
+	for i := range rows {
+		n, ext := i+2, int64(100_000+i)
+		if err := s.apply(line{Event: eventStarted, Row: n, ExtCustomerID: ext, At: stampAt}); err != nil {
+			t.Fatal(err)
+		}
+		l := line{Event: eventFinished, File: "klanten.csv", Row: n, OrigRow: csvInt(n), ExtCustomerID: ext, Status: row.StatusCreated,
+			CustomerID: csvInt(5_000_000 + i), CompanyID: 2, HTTPStatus: 200, Attempts: 1, At: stampAt}
 		if i%10 == 0 {
 			l.Status, l.CustomerID, l.CompanyID, l.HTTPStatus = row.StatusConflict, 0, 0, 409
 			l.ErrorCode, l.Error = "CUSTOMER_EXT_ID_EXISTS", "the API refused the row: it already exists"
@@ -439,11 +427,11 @@ func TestJournalStateIsCompact(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	perRow := float64(after.HeapAlloc-before.HeapAlloc) / rows
-	if perRow > 150 {
-		t.Errorf("%.0f bytes per journaled row; a 500,000-row journal must stay within a few tens of MB", perRow)
+	if perRow > 200 {
+		t.Errorf("%.0f bytes per row; a 500,000-row ledger must stay within a few tens of MB", perRow)
 	}
-	if e, ok := s.Created(100_001); !ok || e.CustomerID != 5_000_001 || e.CompanyID != 2 {
-		t.Errorf("Created = %+v, %v", e, ok)
+	if e, ok := s.CreatedFor(100_001, ""); !ok || e.CustomerID != 5_000_001 || e.CompanyID != 2 {
+		t.Errorf("CreatedFor = %+v, %v", e, ok)
 	}
 	runtime.KeepAlive(s)
 }

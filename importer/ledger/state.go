@@ -1,45 +1,67 @@
 package ledger
 
 import (
-	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
-	"math"
-	"os"
-	"owr-import/importer/row"
+	"maps"
 	"time"
 
-	"github.com/gocarina/gocsv"
+	"owr-import/importer/row"
 )
 
-// State is what earlier runs left in the journal, read once before a
-// run: which customers exist (never to be sent again), which rows were sent
-// without an answer (a 409 for them means in_doubt), and each row's newest
-// outcome for the results file. It is kept compact — a slice of small
-// fixed-size records indexed by row number, a map of small records by
-// extCustomerId, error texts only for rows that were not created — so a
-// 500,000-row journal takes a few tens of megabytes.
+// State is what the ledger holds, read once before a command uses it: the
+// files fed into the migration, the result files written, and for every row
+// of the migration its newest outcome. A row of the original export is
+// known by its row number there (the orig_row of lines from any file); a row
+// that only exists in a later file is known by its extCustomerId, or by its
+// file and row when it has none. Per extCustomerId the state knows whether
+// the customer exists (never to be sent again), may exist (sent without an
+// answer), or ended in_doubt.
+//
+// It is kept compact — small fixed-size records, texts only for rows that
+// were not created — so a migration of half a million rows takes a few tens
+// of megabytes.
 type State struct {
-	rows      []rowRec         // by row number; status 0 = no finished line
-	farRows   map[int]rowRec   // row numbers too large for the slice (an odd journal)
-	nRows     int              // rows with a finished line
-	errs      map[int]rowErr   // texts of rows that did not end created
-	exts      map[int64]extRec // only ids that exist or may exist
-	companies []int64          // distinct companyIds; records keep an index
-	// Notes are remarks for the consultant about the file, such as a last
-	// line cut off by a crash (and ignored).
+	inputs  []Input
+	outputs map[string]string // result file name -> SHA-256 of what was written
+
+	orig      []rowRec         // by original row number; status 0 = nothing known
+	origFar   map[int32]rowRec // row numbers too far from the others for the slice
+	extraKey  map[string]int32 // key of a row only in a later file -> index in extra
+	extra     []rowRec
+	extraSeen []extraSeen       // where rows without an id were first read
+	texts     map[int64]rowText // by textKey: error texts and cells
+	files     []string          // names in the file column; records keep an index
+	fileIndex map[string]uint16
+	exts      map[int64]extRec
+	companies []int64 // distinct companyIds; records keep an index
+
+	// Notes are remarks for the consultant about the ledger itself, such as
+	// a last line cut off by a crash (and ignored).
 	Notes []string
 }
 
-// maxDenseRow bounds the row numbers kept in the slice: beyond any real
-// spreadsheet, and small enough that a damaged number cannot exhaust memory.
-const maxDenseRow = 20_000_000
+// Input is a file fed into the migration, as the ledger remembers it: enough
+// to read it again the same way, and its content's hash to know whether it
+// is still the same file.
+type Input struct {
+	Name      string    `json:"-"`
+	Path      string    `json:"path"`
+	SHA256    string    `json:"sha256"`
+	Sheet     string    `json:"sheet,omitempty"`
+	HeaderRow int       `json:"headerRow,omitempty"`
+	Delimiter string    `json:"delimiter,omitempty"`
+	Encoding  string    `json:"encoding,omitempty"`
+	At        time.Time `json:"-"`
+}
 
-// JournalEntry is one row's newest finished line.
-type JournalEntry struct {
-	Row           int
+// Entry is the newest outcome of one row of the migration.
+type Entry struct {
+	File          string // the input file of the newest line
+	Row           int    // its row in that file
+	OrigRow       int    // the original export's row; 0 for a row only in a later file
 	ExtCustomerID int64
 	Status        row.Status
 	CustomerID    int64
@@ -50,36 +72,53 @@ type JournalEntry struct {
 	Attempts      int
 	Unanswered    bool
 	At            time.Time
+	Cells         string // the row's cells by header (JSON), for rows of later files still open
+	FirstSeen     string // for a row without an id only in later files: "file:row" where it was first read
 }
 
-// row.Outcome turns the entry back into an row.Outcome for rendering. The journal
-// does not keep extCustomerNumber in memory, so it is empty.
-func (e JournalEntry) Outcome() row.Outcome {
+// Outcome turns the entry back into an Outcome for rendering.
+func (e Entry) Outcome() row.Outcome {
 	return row.Outcome{Row: e.Row, ExtCustomerID: e.ExtCustomerID, Status: e.Status,
 		CustomerID: e.CustomerID, CompanyID: e.CompanyID, HTTPStatus: e.HTTPStatus,
-		ErrorCode: e.ErrorCode, Error: e.Error, Attempts: e.Attempts, Unanswered: e.Unanswered}
+		ErrorCode: e.ErrorCode, Error: e.Error, Attempts: e.Attempts, Unanswered: e.Unanswered,
+		Origin: row.Origin{File: e.File, OrigRow: e.OrigRow, Cells: e.Cells}}
 }
 
-// rowRec is a row's newest finished line without its texts: 32 bytes.
+// rowRec is a row's newest finished line without its texts. createdID is
+// sticky: once the customer of a row exists, a later line about the same row
+// (the original export run again, the row still invalid there) cannot undo
+// that it exists.
 type rowRec struct {
-	ext, customerID int64
-	at              int64 // Unix nanoseconds; 0 = unknown
-	attempts        int16
-	http            int16
-	company         uint16 // index into companies, 0 = none
-	status          uint8
-	unanswered      bool
+	ext, customerID, createdID int64
+	at                         int64 // Unix nanoseconds; 0 = unknown
+	row                        int32
+	attempts                   int16
+	http                       int16
+	company, createdCompany    uint16
+	file                       uint16
+	status                     uint8
+	unanswered                 bool
 }
 
-type rowErr struct{ code, msg string }
+type rowText struct{ code, msg, cells string }
 
-// extRec is what matters about one extCustomerId across runs: 16 bytes.
+// extraSeen is where a row without an extCustomerId that exists only in
+// later files was first read ("file:row"): the failed-rows file writes it in
+// owr_row, so the row stays one row however often it is fed back.
+type extraSeen struct {
+	index int32
+	at    string
+}
+
+// extRec is what matters about one extCustomerId across runs and files.
 type extRec struct {
 	customerID int64
-	row        int32
+	origRow    int32  // the original export's row it stands for; 0 = none
+	origNumber uint32 // numberHash of the extCustomerNumber of that row; 0 = unknown
 	number     uint32 // numberHash of the created row's extCustomerNumber; 0 = unknown
 	company    uint16
 	status     uint8 // created or skipped, when extCreated is set
+	last       uint8 // the newest finished status
 	flags      uint8
 }
 
@@ -88,6 +127,10 @@ const (
 	extPending                   // started, no finished line (yet)
 	extDoubt                     // once sent without an answer, or in_doubt
 )
+
+// maxDenseRow bounds the row numbers kept in the slice: beyond any real
+// spreadsheet, and small enough that a damaged number cannot exhaust memory.
+const maxDenseRow = 4_000_000
 
 // statusCodes numbers the statuses for compact storage.
 var statusCodes = []row.Status{"", row.StatusCreated, row.StatusSkipped, row.StatusInvalid, row.StatusDuplicate, row.StatusRejected,
@@ -102,12 +145,156 @@ func statusCode(s row.Status) (uint8, bool) {
 	return 0, false
 }
 
-func newJournalState() *State {
-	return &State{farRows: map[int]rowRec{}, errs: map[int]rowErr{}, exts: map[int64]extRec{}}
+// Empty is the state of a migration with no ledger yet.
+func Empty() *State {
+	return &State{outputs: map[string]string{}, origFar: map[int32]rowRec{}, extraKey: map[string]int32{},
+		texts: map[int64]rowText{}, fileIndex: map[string]uint16{}, exts: map[int64]extRec{}}
 }
 
-// Empty is the state of a migration with no journal yet.
-func Empty() *State { return newJournalState() }
+// Inputs lists the files fed into the migration, in the order they were
+// first read; the first is the original export.
+func (s *State) Inputs() []Input { return s.inputs }
+
+// Output is the SHA-256 of what owr-import last wrote to the result file
+// name; ok is false for a name it never wrote.
+func (s *State) Output(name string) (sha256 string, ok bool) {
+	sha256, ok = s.outputs[name]
+	return sha256, ok
+}
+
+// Outputs is every result file owr-import wrote, with the SHA-256 of what
+// it last wrote there.
+func (s *State) Outputs() map[string]string { return maps.Clone(s.outputs) }
+
+// CreatedFor reports the customer this migration created for extID, with
+// its customerId, when the extCustomerNumber it was created with is number
+// too. Another client's export with the same ids in a shared folder is then
+// not taken as already imported. Once created, always created.
+func (s *State) CreatedFor(extID int64, number string) (Entry, bool) {
+	e, ok := s.exts[extID]
+	if !ok || e.flags&extCreated == 0 {
+		return Entry{}, false
+	}
+	if e.number != 0 && e.number != numberHash(row.CleanText(number)) {
+		return Entry{}, false
+	}
+	return Entry{OrigRow: int(e.origRow), ExtCustomerID: extID, Status: statusCodes[e.status],
+		CustomerID: e.customerID, CompanyID: s.company(e.company)}, true
+}
+
+// MayExist reports whether an earlier run may have created extID without
+// knowing it: a started line never finished (a crash mid-request), a row
+// that ended in_doubt, or one whose attempts went unanswered.
+func (s *State) MayExist(extID int64) bool {
+	return s.exts[extID].flags&(extPending|extDoubt) != 0
+}
+
+// InDoubt reports whether the newest outcome for extID is in_doubt: the API
+// said the customer exists after an attempt went unanswered. Sending it
+// again can only get the same 409, so it is settled once.
+func (s *State) InDoubt(extID int64) bool {
+	e, ok := s.exts[extID]
+	return ok && e.flags&extCreated == 0 && statusCodes[e.last] == row.StatusInDoubt
+}
+
+// OrigRowOf is the row of the original export that a row with extID and
+// number stands for, or 0: a row of a later file with the same id but
+// another extCustomerNumber is another customer (another client's export in
+// a shared folder), not a new version of that row.
+func (s *State) OrigRowOf(extID int64, number string) int {
+	e := s.exts[extID]
+	if e.origNumber != 0 && e.origNumber != numberHash(row.CleanText(number)) {
+		return 0
+	}
+	return int(e.origRow)
+}
+
+// Rows is how many rows of the migration have an outcome: rows of the
+// original export, and rows that only exist in later files.
+func (s *State) Rows() int {
+	n := len(s.origFar) + len(s.extra)
+	for _, rec := range s.orig {
+		if rec.status != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// MaxOrigRow is the highest row of the original export the ledger knows.
+func (s *State) MaxOrigRow() int {
+	n := len(s.orig) - 1
+	for r := range s.origFar {
+		n = max(n, int(r))
+	}
+	return max(n, 0)
+}
+
+// Orig is the newest outcome of row r of the original export, from any
+// file; a row whose customer exists shows created (or skipped) with its ids
+// whatever came after.
+func (s *State) Orig(r int) (Entry, bool) {
+	rec, ok := s.origRec(r)
+	if !ok {
+		return Entry{}, false
+	}
+	return s.entry(rec, int64(r), r), true
+}
+
+// Extras calls fn with the newest outcome of every row that only exists in
+// a later file, in the order they first appeared.
+func (s *State) Extras(fn func(Entry)) {
+	seen := make(map[int32]string, len(s.extraSeen))
+	for _, x := range s.extraSeen {
+		seen[x.index] = x.at
+	}
+	for i, rec := range s.extra {
+		e := s.entry(rec, -int64(i)-1, 0)
+		e.FirstSeen = seen[int32(i)]
+		fn(e)
+	}
+}
+
+func (s *State) entry(rec rowRec, key int64, origRow int) Entry {
+	e := Entry{File: s.files[rec.file], Row: int(rec.row), OrigRow: origRow, ExtCustomerID: rec.ext,
+		Status: statusCodes[rec.status], CustomerID: rec.customerID, CompanyID: s.company(rec.company),
+		HTTPStatus: int(rec.http), Attempts: int(rec.attempts), Unanswered: rec.unanswered}
+	if rec.at != 0 {
+		e.At = time.Unix(0, rec.at).UTC()
+	}
+	if t, ok := s.texts[key]; ok {
+		e.ErrorCode, e.Error, e.Cells = t.code, t.msg, t.cells
+	}
+	if rec.createdID != 0 && e.CustomerID == 0 {
+		e.Status, e.CustomerID, e.CompanyID = row.StatusCreated, rec.createdID, s.company(rec.createdCompany)
+		e.ErrorCode, e.Error, e.HTTPStatus = "", "", 0
+	}
+	return e
+}
+
+func (s *State) origRec(r int) (rowRec, bool) {
+	if r > 0 && r < len(s.orig) {
+		rec := s.orig[r]
+		return rec, rec.status != 0
+	}
+	rec, ok := s.origFar[int32(r)]
+	return rec, ok
+}
+
+// setOrig stores row r's record. The slice grows only close to the rows it
+// holds, so one damaged far row number cannot take gigabytes.
+func (s *State) setOrig(r int, rec rowRec) {
+	if r < len(s.orig) {
+		s.orig[r] = rec
+		return
+	}
+	if _, far := s.origFar[int32(r)]; !far && r <= maxDenseRow && r <= 2*len(s.orig)+4096 {
+		s.orig = append(s.orig, make([]rowRec, r+1-len(s.orig))...)
+		s.orig[r] = rec
+		return
+	}
+	s.origFar[int32(r)] = rec
+}
 
 // companyIndex stores a companyId once and returns its index (0 for none).
 func (s *State) companyIndex(id int64) (uint16, error) {
@@ -133,31 +320,17 @@ func (s *State) company(i uint16) int64 {
 	return s.companies[i-1]
 }
 
-// Created reports the customer an earlier run created (or skipped as already
-// created) for extID, with its customerId. Once created, always created: a
-// later line for the same id cannot undo that the customer exists.
-func (s *State) Created(extID int64) (JournalEntry, bool) {
-	e, ok := s.exts[extID]
-	if !ok || e.flags&extCreated == 0 {
-		return JournalEntry{}, false
+// fileIdx stores a file name once and returns its index.
+func (s *State) fileIdx(name string) (uint16, error) {
+	if i, ok := s.fileIndex[name]; ok {
+		return i, nil
 	}
-	return JournalEntry{Row: int(e.row), ExtCustomerID: extID, Status: statusCodes[e.status],
-		CustomerID: e.customerID, CompanyID: s.company(e.company)}, true
-}
-
-// CreatedFor is Created for one row of the input: the extCustomerNumber the
-// journal recorded for extID must be the row's too. Another client's export
-// with the same name, the same ids and a shared output folder is then not
-// taken as already imported.
-func (s *State) CreatedFor(extID int64, number string) (JournalEntry, bool) {
-	e, ok := s.Created(extID)
-	if !ok {
-		return JournalEntry{}, false
+	if len(s.files) >= 60000 {
+		return 0, errors.New("more than 60000 different file names")
 	}
-	if h := s.exts[extID].number; h != 0 && h != numberHash(row.CleanText(number)) {
-		return JournalEntry{}, false
-	}
-	return e, true
+	s.files = append(s.files, name)
+	s.fileIndex[name] = uint16(len(s.files) - 1)
+	return uint16(len(s.files) - 1), nil
 }
 
 // numberHash keeps an extCustomerNumber in 4 bytes; never 0.
@@ -170,188 +343,42 @@ func numberHash(number string) uint32 {
 	return 1
 }
 
-// MayExist reports whether an earlier run may have created extID without
-// knowing it: a started line never finished (a crash mid-request), a row
-// that ended in_doubt, or one whose attempts went unanswered.
-func (s *State) MayExist(extID int64) bool {
-	return s.exts[extID].flags&(extPending|extDoubt) != 0
-}
-
-// LastByRow is the newest finished line for an input row number.
-func (s *State) LastByRow(row int) (JournalEntry, bool) {
-	r, ok := s.row(row)
-	if !ok {
-		return JournalEntry{}, false
-	}
-	e := JournalEntry{Row: row, ExtCustomerID: r.ext, Status: statusCodes[r.status],
-		CustomerID: r.customerID, CompanyID: s.company(r.company), HTTPStatus: int(r.http),
-		Attempts: int(r.attempts), Unanswered: r.unanswered}
-	if r.at != 0 {
-		e.At = time.Unix(0, r.at).UTC()
-	}
-	if t, ok := s.errs[row]; ok {
-		e.ErrorCode, e.Error = t.code, t.msg
-	}
-	return e, true
-}
-
-func (s *State) row(row int) (rowRec, bool) {
-	if row > 0 && row < len(s.rows) {
-		r := s.rows[row]
-		return r, r.status != 0
-	}
-	r, ok := s.farRows[row]
-	return r, ok
-}
-
-func (s *State) setRow(row int, r rowRec) {
-	if _, ok := s.row(row); !ok {
-		s.nRows++
-	}
-	if row > maxDenseRow {
-		s.farRows[row] = r
-		return
-	}
-	if row >= len(s.rows) {
-		s.rows = append(s.rows, make([]rowRec, row+1-len(s.rows))...)
-	}
-	s.rows[row] = r
-}
-
-// Rows is how many input rows have a finished line.
-func (s *State) Rows() int { return s.nRows }
-
-// apply folds one journal line into the state.
-func (s *State) apply(l journalLine) error {
+// apply folds one ledger line into the state.
+func (s *State) apply(l line) error {
+	l.restore()
 	switch l.Event {
 	case eventStarted:
 		e := s.exts[l.ExtCustomerID]
 		e.flags |= extPending
 		s.exts[l.ExtCustomerID] = e
 		return nil
+	case eventInput:
+		return s.applyInput(l)
+	case eventOutput:
+		s.outputs[l.File] = l.Detail
+		return nil
 	case eventFinished:
-	default:
-		return fmt.Errorf("the event %q is neither started nor finished", l.Event)
+		return s.applyFinished(l)
 	}
-	if l.Row < 1 || l.Row > math.MaxInt32 {
-		return fmt.Errorf("the row number %d is not a spreadsheet row", l.Row)
-	}
-	code, ok := statusCode(l.Status)
-	if !ok {
-		return fmt.Errorf("the status %q is not one of owr-import's statuses", l.Status)
-	}
-	var atNanos int64
-	if l.At != "" {
-		at, err := time.Parse(time.RFC3339Nano, l.At)
-		if err != nil {
-			return fmt.Errorf("the time %q is not a timestamp", l.At)
-		}
-		atNanos = at.UnixNano()
-	}
-	company, err := s.companyIndex(int64(l.CompanyID))
-	if err != nil {
-		return err
-	}
-	if l.Attempts < 0 || l.Attempts > 32767 || l.HTTPStatus < 0 || l.HTTPStatus > 999 {
-		return errors.New("attempts or http_status out of range")
-	}
-	s.setRow(l.Row, rowRec{ext: l.ExtCustomerID, customerID: int64(l.CustomerID), at: atNanos,
-		attempts: int16(l.Attempts), http: int16(l.HTTPStatus), company: company, status: code,
-		unanswered: bool(l.Unanswered)})
-	created := (l.Status == row.StatusCreated || l.Status == row.StatusSkipped) && l.CustomerID != 0
-	if created || (l.ErrorCode == "" && l.Error == "") {
-		delete(s.errs, l.Row)
-	} else {
-		s.errs[l.Row] = rowErr{code: l.ErrorCode, msg: l.Error}
-	}
+	return fmt.Errorf("the event %q is not one of started, finished, input or output", l.Event)
+}
 
-	s.applyExt(l, code, company, created)
+func (s *State) applyInput(l line) error {
+	var in Input
+	if err := json.Unmarshal([]byte(l.Detail), &in); err != nil {
+		return errors.New("the input's details cannot be read")
+	}
+	in.Name = l.File
+	at, err := time.Parse(time.RFC3339Nano, l.At)
+	if err != nil {
+		return fmt.Errorf("the time %q is not a timestamp", l.At)
+	}
+	in.At = at
+	for _, known := range s.inputs {
+		if known.Name == in.Name && known.SHA256 == in.SHA256 {
+			return nil
+		}
+	}
+	s.inputs = append(s.inputs, in)
 	return nil
-}
-
-// applyExt folds a finished line into what is known about its
-// extCustomerId across runs.
-func (s *State) applyExt(l journalLine, code uint8, company uint16, created bool) {
-	e, known := s.exts[l.ExtCustomerID]
-	e.flags &^= extPending
-	if l.Status == row.StatusInDoubt || l.Unanswered {
-		e.flags |= extDoubt
-	}
-	if created {
-		e.flags |= extCreated
-		e.status, e.row, e.customerID, e.company = code, int32(l.Row), int64(l.CustomerID), company
-		if l.ExtCustomerNumber != "" {
-			e.number = numberHash(l.ExtCustomerNumber)
-		}
-	}
-	switch {
-	case e.flags != 0:
-		s.exts[l.ExtCustomerID] = e
-	case known:
-		delete(s.exts, l.ExtCustomerID)
-	}
-}
-
-// Read reads a journal into a State. A missing file is an empty
-// state (a first run). A last line cut off by a crash is ignored with a note;
-// a damaged line elsewhere is an error naming it, because guessing could send
-// a customer twice.
-func Read(path string) (*State, error) {
-	s := newJournalState()
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot open the journal: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
-	}
-	complete, err := completeLength(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
-	}
-	if complete < st.Size() {
-		s.Notes = append(s.Notes, fmt.Sprintf("the last line of the journal %s was cut off (the program was stopped while writing it) and is ignored", path))
-	}
-	if complete == 0 {
-		return s, nil
-	}
-	r := csv.NewReader(io.NewSectionReader(f, 0, complete))
-	r.ReuseRecord = true
-	um, err := gocsv.NewUnmarshaller(r, journalLine{})
-	if err != nil {
-		return nil, notAJournal(path, "its header cannot be read")
-	}
-	missing := map[string]bool{}
-	for _, c := range um.MismatchedStructFields {
-		missing[c] = true
-	}
-	for _, c := range requiredJournalColumns {
-		if missing[c] {
-			return nil, notAJournal(path, "it has no "+c+" column")
-		}
-	}
-	for {
-		v, err := um.Read()
-		if errors.Is(err, io.EOF) {
-			return s, nil
-		}
-		if err == nil {
-			err = s.apply(v.(journalLine))
-		}
-		if err != nil {
-			var line int
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line // no record was read: FieldPos would panic
-			} else {
-				line, _ = r.FieldPos(0)
-			}
-			return nil, fmt.Errorf("the journal %s is damaged at line %d (%v). It records which rows were already created: repair that line, or start over with --restart (the old journal is kept aside, and rows it created will then come back as conflict)", path, line, err)
-		}
-	}
 }

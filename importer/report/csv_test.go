@@ -243,7 +243,7 @@ func BenchmarkCSVWriterStdlib(b *testing.B) {
 		cw.Comma, cw.UseCRLF = ';', true
 		for range wrBenchRows {
 			for i, v := range wrBenchRow {
-				row[i] = withGuard(v)
+				row[i] = formula.Guard(v)
 			}
 			if err := cw.Write(row); err != nil {
 				b.Fatal(err)
@@ -294,9 +294,9 @@ func FuzzCSVRowEncoding(f *testing.F) {
 		cw.Comma = delim
 		var guarded []string
 		for _, c := range cells {
-			guarded = append(guarded, withGuard(c))
+			guarded = append(guarded, formula.Guard(c))
 		}
-		guarded = append(guarded, "7", last[0], withGuard(last[1]))
+		guarded = append(guarded, "7", last[0], formula.Guard(last[1]))
 		if err := cw.Write(guarded); err != nil {
 			t.Fatal(err)
 		}
@@ -318,13 +318,4 @@ func readOneCSVRow(s string, delim rune) ([]string, error) {
 	r := csv.NewReader(strings.NewReader(s))
 	r.Comma, r.FieldsPerRecord = delim, -1
 	return r.Read()
-}
-
-// withGuard is a value as the CSV writer must write it: with the formula
-// guard in front when a spreadsheet would run it.
-func withGuard(v string) string {
-	if formula.NeedsGuard(v) {
-		return string(formula.Prefix) + v
-	}
-	return v
 }

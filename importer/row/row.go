@@ -58,6 +58,10 @@ type Outcome struct {
 	// though the row did not end created. The next run then reads a 409 for
 	// this row as in_doubt, not conflict.
 	Unanswered bool
+	// Origin says which file and row of the migration the outcome is
+	// about; the ledger keeps it so every file fed back stays linked to
+	// the client's original export.
+	Origin Origin
 }
 
 // CleanText makes a server string safe for a results cell and a terminal:
@@ -96,4 +100,18 @@ const (
 // failed-rows file can be fed back as it is.
 func IsOwrColumn(name string) bool {
 	return len(name) >= 4 && strings.EqualFold(name[:4], "owr_")
+}
+
+// Origin places a row in the migration: the input file it was read from,
+// its row there, the row of the migration's original export it stands for
+// (0 for a row that only exists in a later file), and for rows of later
+// files their cells by header, as JSON, so the result files can show the
+// latest version of a row that is still open.
+type Origin struct {
+	File    string
+	OrigRow int
+	Cells   string
+	// FirstSeen is "file:row" of a row without an extCustomerId that only
+	// exists in later files, where it was first read; "" = this row.
+	FirstSeen string
 }

@@ -34,7 +34,7 @@ const (
 // for a row an earlier run left unanswered (job.MayExist), it is in_doubt.
 func decideOutcome(job Job, r jobResult) row.Outcome {
 	o := row.Outcome{Row: job.Row, ExtCustomerID: job.ExtCustomerID, ExtCustomerNumber: job.ExtCustomerNumber,
-		Attempts: r.attempts, Unanswered: r.unanswered}
+		Attempts: r.attempts, Unanswered: r.unanswered, Origin: job.Origin}
 	if r.attempts == 0 {
 		o.Status, o.Error = row.StatusNotAttempted, MsgNotAttempted
 		return o

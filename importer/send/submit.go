@@ -35,6 +35,7 @@ type Job struct {
 	ExtCustomerNumber string
 	Body              []byte
 	MayExist          bool
+	Origin            row.Origin // journaled with the outcome, as is
 }
 
 // SubmitOptions tune one submission. Zero values take the defaults noted.

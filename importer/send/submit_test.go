@@ -122,7 +122,7 @@ func jobsFor(exts ...int64) []Job {
 	jobs := make([]Job, len(exts))
 	for i, ext := range exts {
 		jobs[i] = Job{Row: int(ext) + 1, ExtCustomerID: ext, ExtCustomerNumber: fmt.Sprint("K-", ext),
-			Body: []byte(fmt.Sprintf(`{"extCustomerId":%d}`, ext))}
+			Body: []byte(fmt.Sprintf(`{"extCustomerId":%d}`, ext)), Origin: row.Origin{File: "export.csv", OrigRow: int(ext) + 1}}
 	}
 	return jobs
 }
@@ -273,7 +273,7 @@ func TestSubmitOutcomes(t *testing.T) {
 			if tt.status == row.StatusCreated && o.CustomerID != 10_000+tt.ext {
 				t.Errorf("customerId %d, want %d", o.CustomerID, 10_000+tt.ext)
 			}
-			e, ok := run.state.LastByRow(int(tt.ext) + 1)
+			e, ok := run.state.Orig(int(tt.ext) + 1)
 			if !ok || e.Status != o.Status || e.CustomerID != o.CustomerID || e.ErrorCode != o.ErrorCode || e.Unanswered != o.Unanswered {
 				t.Errorf("journal has %+v, want the outcome %+v", e, o)
 			}

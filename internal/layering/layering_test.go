@@ -16,7 +16,7 @@ var allowed = map[string][]string{
 	"owr-import/importer/row":     nil,
 	"owr-import/importer/formula": nil,
 	"owr-import/importer/owrapi":  {"importer/row"},
-	"owr-import/importer/ledger":  {"importer/row"},
+	"owr-import/importer/ledger":  {"importer/row", "importer/formula"},
 	"owr-import/importer/source":  {"importer/row", "importer/formula"},
 	"owr-import/importer/report":  {"importer/row", "importer/formula"},
 	"owr-import/importer/send":    {"importer/row", "importer/owrapi", "importer/ledger"},

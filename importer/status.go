@@ -1,0 +1,81 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"owr-import/importer/ledger"
+	"owr-import/importer/row"
+)
+
+// StatusOptions are the inputs of `status`.
+type StatusOptions struct {
+	Dir         string // the migration folder; "" = the current folder
+	APITag      string // the API (see APITag)
+	SummaryJSON string
+}
+
+// Status shows a migration at a glance without sending anything: every row
+// the ledger knows counted by its latest status, the files that fed it, and
+// each in_doubt row with what to check. It rewrites the complete result,
+// so the client's file is up to date even if a run was killed before
+// writing it.
+func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
+	start := time.Now()
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	m, err := openMigration(dir, opts.APITag, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer m.release()
+	orig, ok := m.original()
+	if !ok {
+		return nil, &row.InputError{Path: m.ledger, Message: "this folder holds no migration to this API yet",
+			Hint: "Check --out-dir and --env or --base-url: they must be the ones the runs used. Start one with `owr-import run`."}
+	}
+	sum := &Summary{Command: "status", Input: orig.Path, HeaderRow: orig.HeaderRow, Sheet: orig.Sheet, Notes: m.state.Notes}
+	for i, in := range m.state.Inputs() {
+		what := "fed back or corrected"
+		if i == 0 {
+			what = "the original export"
+		}
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s), first read %s", in.Name, what, in.At.Local().Format("2006-01-02 15:04")))
+	}
+	paths, err := m.placeResults(orig, ledger.Input{}, sum)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkSummaryPath(opts.SummaryJSON, ledger.Input{}, paths); err != nil {
+		return nil, err
+	}
+	j, err := ledger.Open(m.ledger)
+	if err != nil {
+		return nil, err
+	}
+	files, err := m.writeComplete(ctx, j, paths, sum)
+	if err == nil {
+		sum.Rows, sum.Counts = sum.MigrationRows, sum.Migration
+		sum.Files = append(files, m.ledger)
+		sum.Elapsed = Duration(time.Since(start))
+		if opts.SummaryJSON != "" {
+			if err = sum.WriteJSONFile(opts.SummaryJSON); err == nil {
+				err = recordOutput(j, opts.SummaryJSON)
+			}
+		}
+	}
+	if cerr := j.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if open := sum.Rows - sum.Counts[row.StatusCreated] - sum.Counts[row.StatusSkipped]; open > 0 && len(files) > 1 {
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%d row(s) still open: fix them in %s and feed it back to `owr-import run`", open, filepath.Base(files[1])))
+	}
+	return sum, nil
+}
