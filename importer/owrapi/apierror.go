@@ -27,7 +27,8 @@ const (
 // HTTP status, the functional error code when the API gave one (409s carry
 // one, e.g. "CUSTOMER_EXT_ID_EXISTS"), a short human message and, for 429 and
 // 503, how long the API asked us to wait. Callers inspect it with errors.As.
-// It never holds the keys: messages that echo them are redacted.
+// It never holds the keys: codes and messages that echo them, in any case,
+// spacing or common encoding, are redacted (see redactor).
 type APIError struct {
 	Status     int
 	Code       string

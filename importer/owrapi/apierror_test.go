@@ -96,9 +96,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func TestAPIErrorRedactsKeys(t *testing.T) {
 	const key = "secret-api-key-123"
-	c := &Client{apiKey: key, customerKey: "cust-key-456"}
+	red := newRedactor(key, "cust-key-456")
 	resp := response(401, "application/json", `{"errorCode":"BAD_KEY cust-key-456","message":"apikey secret-api-key-123 is not valid"}`)
-	e := newAPIError(resp, testNow, c.redact)
+	e := newAPIError(resp, testNow, red.redact)
 	for _, s := range []string{e.Error(), e.Code, e.Message} {
 		if strings.Contains(s, key) || strings.Contains(s, "cust-key-456") {
 			t.Errorf("a key leaked into %q", s)

@@ -55,6 +55,7 @@ type Client struct {
 	host        string
 	apiKey      string
 	customerKey string
+	red         *redactor // removes both keys from every text the client produces
 	timeout     time.Duration
 	userAgent   string
 	http        *http.Client
@@ -82,17 +83,22 @@ func EnvBaseURL(env string) (string, error) {
 // NewClient checks the configuration and builds a client. Keys must be present
 // and sendable as header values; the base URL must be https, except plain http
 // to this machine (the sandbox), because the keys travel in the headers.
+//
+// Keys shorter than MinKeyLength are refused: a key that short could not be
+// kept out of error messages reliably. No error of NewClient shows a key,
+// even one pasted into the wrong setting.
 func NewClient(cfg ClientConfig) (*Client, error) {
 	apiKey := strings.TrimSpace(cfg.APIKey)
 	customerKey := strings.TrimSpace(cfg.CustomerKey)
+	red := newRedactor(apiKey, customerKey)
+	u, err := baseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, redactedError(red, err)
+	}
 	if err := checkKey("API key", "OWR_API_KEY", apiKey); err != nil {
 		return nil, err
 	}
 	if err := checkKey("customer key", "OWR_CUSTOMER_KEY", customerKey); err != nil {
-		return nil, err
-	}
-	u, err := baseURL(cfg.BaseURL)
-	if err != nil {
 		return nil, err
 	}
 	timeout := cfg.Timeout
@@ -117,6 +123,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		host:        u.Host,
 		apiKey:      apiKey,
 		customerKey: customerKey,
+		red:         red,
 		timeout:     timeout,
 		userAgent:   ua,
 		now:         time.Now,
@@ -135,7 +142,19 @@ func checkKey(what, env, key string) error {
 	if !httpguts.ValidHeaderFieldValue(key) {
 		return fmt.Errorf("the %s contains a line break or another character that cannot be sent in an HTTP header: copy it again from the Onlinewerkrooster mail", what)
 	}
+	if len(key) > MaxKeyLength {
+		return fmt.Errorf("the %s is longer than %d characters: that is not a key (a whole file pasted?); check %s (or --api-key-file)", what, MaxKeyLength, env)
+	}
+	if keyLength(key) < MinKeyLength {
+		return fmt.Errorf("the %s is too short: owr-import needs at least %d characters (spaces not counted) to keep a key out of every message and file it writes; check %s (or --api-key-file) and copy the key again from the Onlinewerkrooster mail", what, MinKeyLength, env)
+	}
 	return nil
+}
+
+// redactedError is err with the keys removed from its text. The cause is
+// not kept: its own text may hold a key.
+func redactedError(red *redactor, err error) error {
+	return errors.New(red.redact(err.Error()))
 }
 
 // baseURL validates a base URL and returns it without a trailing slash. The
@@ -228,11 +247,15 @@ func (c *Client) Create(ctx context.Context, body []byte) (Created, error) {
 const CodeUnreadableAnswer = "UNREADABLE_ANSWER"
 
 // transportError classifies a failure that produced no HTTP answer.
+// Everything the caller needs to know is read from the cause here; Err
+// keeps only the cause's text, cleaned and with the keys removed (a server
+// that answers with garbage gets that garbage quoted in Go's error).
 func (c *Client) transportError(parent, attempt context.Context, err error, sent bool) *TransportError {
-	te := &TransportError{Err: err, Sent: sent, Limit: c.timeout}
+	te := &TransportError{Sent: sent, Limit: c.timeout}
+	cause := err
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		te.Err = ue.Err // the URL is known and adds nothing
+		cause = ue.Err // the URL is known and adds nothing
 	}
 	var ne net.Error
 	switch {
@@ -241,24 +264,20 @@ func (c *Client) transportError(parent, attempt context.Context, err error, sent
 	case attempt.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		te.Timeout = true
 	}
+	te.Err = errors.New(c.redact(row.CleanText(cause.Error())))
 	return te
 }
 
 // redact removes the keys from a string that came from the server.
-func (c *Client) redact(s string) string {
-	for _, k := range []string{c.apiKey, c.customerKey} {
-		if len(k) >= 4 {
-			s = strings.ReplaceAll(s, k, "[key removed]")
-		}
-	}
-	return s
-}
+func (c *Client) redact(s string) string { return c.red.redact(s) }
 
 // TransportError is an attempt that got no HTTP answer. Sent tells whether
 // the whole request had been written: only then may the API have created the
 // customer, and a later 409 for the row means "in doubt" instead of
 // "conflict".
 type TransportError struct {
+	// Err is the cause's text, with the keys removed; the client keeps no
+	// deeper cause, so no chain of errors.Unwrap can reach a key.
 	Err       error
 	Sent      bool          // the request reached the API; its effect is unknown
 	Timeout   bool          // no answer within Limit
@@ -278,10 +297,17 @@ func (e *TransportError) Error() string {
 	case e.Timeout:
 		return fmt.Sprintf("could not reach the API within %s", e.Limit)
 	case e.Sent:
-		return "the connection broke before the API answered: " + row.CleanText(e.Err.Error())
+		return "the connection broke before the API answered: " + e.cause()
 	}
-	return "could not reach the API: " + row.CleanText(e.Err.Error())
+	return "could not reach the API: " + e.cause()
 }
 
-// Unwrap exposes the cause (for errors.Is with net errors).
+func (e *TransportError) cause() string {
+	if e.Err == nil {
+		return "unknown error"
+	}
+	return row.CleanText(e.Err.Error())
+}
+
+// Unwrap exposes Err: the cause's text only (see Err).
 func (e *TransportError) Unwrap() error { return e.Err }

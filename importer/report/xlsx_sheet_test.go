@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -387,5 +388,22 @@ func TestXLSXSampleBoundary(t *testing.T) {
 				t.Errorf("read back %d rows, want %d (first difference matters)", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestDimensionPatchNoCopy: a sheet part handed over in one Write (as
+// excelize does for a sheet under 16 MB, from memory) is not copied to
+// find its dimension.
+func TestDimensionPatchNoCopy(t *testing.T) {
+	big := []byte(`<worksheet><dimension ref="A1"></dimension><sheetData>` + strings.Repeat(`<row r="1"></row>`, 1<<16) + `</sheetData></worksheet>`)
+	d := &dimensionPatch{w: io.Discard, elem: `<dimension ref="A1:B2"/>`}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := d.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > uint64(len(big))/4 {
+		t.Errorf("one Write of %d bytes allocated %d bytes: the part was copied", len(big), n)
 	}
 }

@@ -94,25 +94,31 @@ func (d *dimensionPatch) Write(p []byte) (int, error) {
 	if d.through {
 		return d.w.Write(p)
 	}
-	d.head = append(d.head, p...)
-	start, end, found := findDimension(d.head)
+	// Look in p itself when nothing is held: excelize hands a sheet under
+	// 16 MB over in one Write, which is not worth copying.
+	b := p
+	if len(d.head) > 0 {
+		d.head = append(d.head, p...)
+		b = d.head
+	}
+	start, end, found := findDimension(b)
 	switch {
 	case found:
-		var b bytes.Buffer
-		b.Grow(len(d.head) - (end - start) + len(d.elem))
-		b.Write(d.head[:start])
-		b.WriteString(d.elem)
-		b.Write(d.head[end:])
 		d.head, d.through = nil, true
-		if _, err := d.w.Write(b.Bytes()); err != nil {
-			return 0, err
+		for _, part := range [][]byte{b[:start], []byte(d.elem), b[end:]} {
+			if _, err := d.w.Write(part); err != nil {
+				return 0, err
+			}
 		}
-	case end < 0 || len(d.head) > dimensionHeadLimit:
+	case end < 0 || len(b) > dimensionHeadLimit:
 		// No dimension before the data, or not in the first 64 KB: not
 		// a sheet excelize wrote; leave it as it is.
-		if err := d.flush(); err != nil {
+		d.head, d.through = nil, true
+		if _, err := d.w.Write(b); err != nil {
 			return 0, err
 		}
+	case len(d.head) == 0:
+		d.head = append(d.head, p...) // the element goes on in the next Write
 	}
 	return len(p), nil
 }
