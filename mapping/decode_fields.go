@@ -62,69 +62,89 @@ func (d *decoder) field(id field, fp pos, n ast.Node) (fieldSpec, bool) {
 	seen := make(map[string]pos)
 	for _, mv := range entries {
 		key, kp, ok := d.key(mv, seen)
-		if !ok {
-			good = false
-			continue
-		}
-		vp := posOf(mv.Value)
-		if vp.line == 0 {
-			vp = kp
-		}
-		switch key {
-		case "column", "value", "default":
-			text, isNull, isScalar := scalarText(mv.Value)
-			if !isScalar || isNull || text == "" {
-				d.errs.add(vp, fmt.Sprintf("%s of %s needs a single value, found %s", key, name, describeValue(mv.Value)), keyHint(key, id))
-				good = false
-				continue
-			}
-			switch key {
-			case "column":
-				fs.column, fs.hasColumn, fs.columnPos = text, true, vp
-			case "value":
-				fs.value, fs.hasValue, fs.valuePos = text, true, vp
-			case "default":
-				fs.def, fs.hasDefault, fs.defaultPos = text, true, vp
-			}
-		case "transform":
-			if !d.transforms(&fs, mv.Value, vp) {
-				good = false
-			}
-		case "severity":
-			text, _, _ := scalarText(mv.Value)
-			switch strings.ToLower(text) {
-			case "error":
-			case "warning":
-				if id != fEnterpriseNumber {
-					d.errs.add(vp, fmt.Sprintf("severity: warning has no effect on %s", name), "Only enterpriseNumber has a check that can be a warning (its check digits); remove the line.")
-					good = false
-					continue
-				}
-				fs.warning = true
-			default:
-				d.errs.add(vp, fmt.Sprintf("severity must be error or warning, found %s", describeValue(mv.Value)), "warning reports a wrong check digit but still sends the row; error (the default) refuses the row.")
-				good = false
-			}
-		default:
-			d.errs.add(kp, fmt.Sprintf("unknown key %q in %s", key, name), joinHint(suggest(key, fieldKeys), "A field takes "+strings.Join(fieldKeys, ", ")+"."))
+		if !ok || !d.fieldEntry(&fs, key, kp, mv.Value) {
 			good = false
 		}
 	}
-	switch {
-	case fs.hasColumn && fs.hasValue:
-		d.errs.add(fs.valuePos, fmt.Sprintf("%s has both a column and a value", name), "Keep column to read it from the file, or value to send the same constant for every row.")
-		return fs, false
-	case !fs.hasColumn && !fs.hasValue && good:
-		d.errs.add(fp, fmt.Sprintf("%s needs a column or a value", name), fmt.Sprintf("For example: %s: { column: %s }.", name, yamlScalar(exampleHeaders[id])))
-		return fs, false
-	case fs.hasValue && fs.hasDefault:
-		d.errs.add(fs.defaultPos, fmt.Sprintf("%s has a value, so its default would never be used", name), "Remove the default.")
-		return fs, false
-	}
-	if !good {
+	if !d.fieldComplete(&fs, good) {
 		return fs, false
 	}
 	return fs, d.checkConstants(&fs)
+}
+
+// fieldEntry decodes one key of a field's long form into fs; false when
+// it reported a problem.
+func (d *decoder) fieldEntry(fs *fieldSpec, key string, kp pos, n ast.Node) bool {
+	name := fieldNames[fs.id]
+	vp := posOf(n)
+	if vp.line == 0 {
+		vp = kp
+	}
+	switch key {
+	case "column", "value", "default":
+		text, isNull, isScalar := scalarText(n)
+		if !isScalar || isNull || text == "" {
+			d.errs.add(vp, fmt.Sprintf("%s of %s needs a single value, found %s", key, name, describeValue(n)), keyHint(key, fs.id))
+			return false
+		}
+		switch key {
+		case "column":
+			fs.column, fs.hasColumn, fs.columnPos = text, true, vp
+		case "value":
+			fs.value, fs.hasValue, fs.valuePos = text, true, vp
+		case "default":
+			fs.def, fs.hasDefault, fs.defaultPos = text, true, vp
+		}
+		return true
+	case "transform":
+		return d.transforms(fs, n, vp)
+	case "severity":
+		return d.severity(fs, n, vp)
+	case "values":
+		fs.valuesPos = vp
+		return d.values(fs, n, vp)
+	}
+	d.errs.add(kp, fmt.Sprintf("unknown key %s in %s", quoteShort(key), name), joinHint(suggest(key, fieldKeys), "A field takes "+strings.Join(fieldKeys, ", ")+"."))
+	return false
+}
+
+// severity decodes `severity: error | warning`.
+func (d *decoder) severity(fs *fieldSpec, n ast.Node, vp pos) bool {
+	text, _, _ := scalarText(n)
+	switch strings.ToLower(text) {
+	case "error":
+		return true
+	case "warning":
+		if fs.id != fEnterpriseNumber {
+			d.errs.add(vp, fmt.Sprintf("severity: warning has no effect on %s", fieldNames[fs.id]), "Only enterpriseNumber has a check that can be a warning (its check digits); remove the line.")
+			return false
+		}
+		fs.warning = true
+		return true
+	}
+	d.errs.add(vp, fmt.Sprintf("severity must be error or warning, found %s", describeValue(n)), "warning reports a wrong check digit but still sends the row; error (the default) refuses the row.")
+	return false
+}
+
+// fieldComplete checks that the keys of a field's long form go together;
+// good says whether its keys decoded without problems.
+func (d *decoder) fieldComplete(fs *fieldSpec, good bool) bool {
+	name := fieldNames[fs.id]
+	switch {
+	case fs.hasColumn && fs.hasValue:
+		d.errs.add(fs.valuePos, fmt.Sprintf("%s has both a column and a value", name), "Keep column to read it from the file, or value to send the same constant for every row.")
+		return false
+	case !fs.hasColumn && !fs.hasValue && good:
+		d.errs.add(fs.pos, fmt.Sprintf("%s needs a column or a value", name), fmt.Sprintf("For example: %s: { column: %s }.", name, yamlScalar(exampleHeaders[fs.id])))
+		return false
+	case fs.hasValue && fs.hasDefault:
+		d.errs.add(fs.defaultPos, fmt.Sprintf("%s has a value, so its default would never be used", name), "Remove the default.")
+		return false
+	case fs.hasValue && len(fs.values) > 0:
+		d.errs.add(fs.valuesPos, fmt.Sprintf("values has no effect on a field with a value: %s sends the same constant for every row", name), "Remove values, or read the field from a column.")
+		return false
+	}
+	return good
 }
 
 // keyHint says what a column, value or default entry should hold.
@@ -171,13 +191,13 @@ func (d *decoder) transforms(fs *fieldSpec, n ast.Node, vp pos) bool {
 	return good
 }
 
-// checkConstants runs a field's transforms and checks on its value and
-// default once, now, so a wrong constant is reported at its line in the
-// mapping instead of on every row.
+// checkConstants runs a field's transforms and checks on its value, its
+// default and the constants of its values: block once, now, so a wrong
+// constant is reported at its line in the mapping instead of on every row.
 func (d *decoder) checkConstants(fs *fieldSpec) bool {
 	p := newPipeline(fs)
 	good := true
-	check := func(what, text string, at pos) {
+	check := func(p *pipeline, what, text string, at pos) {
 		out, f, warn := p.run(text)
 		switch {
 		case f.failed() && !warn:
@@ -189,10 +209,16 @@ func (d *decoder) checkConstants(fs *fieldSpec) bool {
 		}
 	}
 	if fs.hasValue {
-		check("value", fs.value, fs.valuePos)
+		check(&p, "value", fs.value, fs.valuePos)
 	}
 	if fs.hasDefault {
-		check("default", fs.def, fs.defaultPos)
+		check(&p, "default", fs.def, fs.defaultPos)
+	}
+	plain := p.withoutValues() // a constant of values: is sent as it is transformed, never looked up again
+	for _, v := range fs.values {
+		if v.hasValue {
+			check(&plain, "value for "+quoteShort(v.text), v.value, v.at)
+		}
 	}
 	return good
 }

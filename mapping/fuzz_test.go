@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\n---\nfields: {}\n"))
 	f.Add([]byte("\xff\xfev\x00e\x00r\x00"))
 	f.Add([]byte("version: 1\nfields:\n  name: |\n    Naam\n"))
+	f.Add([]byte(valuesMapping))
+	f.Add([]byte("version: 1\n" + validFields + "  address.country: { column: Land, values: { 0: { value: belgium }, null: { invalid: x }, A: {}, b: { value: c, invalid: d } } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse("fuzz.yaml", data)
 		if err != nil {
@@ -144,6 +146,20 @@ func FuzzInteger(f *testing.F) {
 		}
 		if again, f := integerTransform(out); f.failed() || again != out {
 			t.Fatalf("integer(integer(%q)) = %q", in, again)
+		}
+	})
+}
+
+// FuzzFoldKey checks that two texts have the same foldKey exactly when
+// strings.EqualFold calls them equal, so a values: text matches the cells
+// it says it matches.
+func FuzzFoldKey(f *testing.F) {
+	for _, p := range [][2]string{{"Particulier", "PARTICULIER"}, {"privé", "PRIVÉ"}, {"K", "\u212a"}, {"s", "\u017f"}, {"straße", "STRASSE"}, {"\xff", "\ufffd"}, {"n/a", "N/A"}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if (foldKey(a) == foldKey(b)) != strings.EqualFold(a, b) {
+			t.Fatalf("foldKey(%q) = %q, foldKey(%q) = %q; strings.EqualFold = %v", a, foldKey(a), b, foldKey(b), strings.EqualFold(a, b))
 		}
 	})
 }

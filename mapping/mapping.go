@@ -110,6 +110,9 @@ type fieldSpec struct {
 
 	transforms []transformRef
 	warning    bool // severity: warning
+
+	values    []valueSpec // the values: block, in file order
+	valuesPos pos
 }
 
 // transformRef is one transform name as written, with its place for errors.

@@ -25,6 +25,18 @@ type pipeline struct {
 	plain   plainKind // how passes tells a value run keeps as it is
 	checked bool      // the field has checks beyond the length (see check)
 	asID    bool      // extCustomerNumber read from the column of extCustomerId (see readAsID)
+
+	values map[string]mappedValue // the values: block by foldKey of its texts; nil without one
+}
+
+// mappedValue is what a text of the values: block gives: the constant,
+// already through the field's transforms and checks, or the reason the
+// row is invalid.
+type mappedValue struct {
+	out     string
+	f       failure
+	warn    bool
+	invalid string
 }
 
 // step is one transform of a pipeline. The street and house_number
@@ -62,7 +74,38 @@ func newPipeline(fs *fieldSpec) pipeline {
 			p.funcs = append(p.funcs, st)
 		}
 	}
+	if len(fs.values) > 0 {
+		p.plain = plainNever // a value may be in the map: look it up
+		p.values = make(map[string]mappedValue, len(fs.values))
+		for _, v := range fs.values {
+			mv := mappedValue{invalid: v.invalid}
+			if v.hasValue {
+				mv.out, mv.f, mv.warn = p.run(trimSpace(v.value)) // p has no values yet: the constant is not looked up
+			}
+			p.values[foldKey(v.text)] = mv
+		}
+	}
 	return p
+}
+
+// withoutValues is p without its values: block.
+func (p pipeline) withoutValues() pipeline {
+	p.values = nil
+	return p
+}
+
+// lookUp finds v, a trimmed cell, in the values: block; ok is false when
+// it is not there.
+func (p *pipeline) lookUp(v string) (out string, f failure, warn, ok bool) {
+	var buf [64]byte
+	mv, ok := p.values[string(appendFold(buf[:0], v))]
+	switch {
+	case !ok:
+		return "", failure{}, false, false
+	case mv.invalid != "":
+		return "", failure{kind: KindMappedInvalid, msg: fmt.Sprintf("the mapping marks %q as invalid: %s", v, mv.invalid)}, false, true
+	}
+	return mv.out, mv.f, mv.warn, true
 }
 
 // readAsID makes an extCustomerNumber pipeline send the canonical digits
@@ -107,6 +150,11 @@ func (p *pipeline) run(v string) (out string, f failure, warn bool) {
 func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, warn bool) {
 	if v == "" {
 		return "", failure{}, false
+	}
+	if p.values != nil {
+		if out, f, warn, ok := p.lookUp(v); ok {
+			return out, f, warn
+		}
 	}
 	seen := v // messages quote the cell as the consultant sees it in the file
 	var note failure

@@ -7,15 +7,16 @@ import (
 // Problem kinds: short, stable keys that summaries group problems by and
 // that tests and documentation can rely on.
 const (
-	KindMissing     = "missing"      // a required field is empty
-	KindNotInteger  = "not_integer"  // a whole number was expected
-	KindOutOfRange  = "out_of_range" // extCustomerId is 0 or above 2^53-1
-	KindVATFormat   = "vat_format"   // not shaped like a VAT number of its country, or no known country prefix
-	KindVATChecksum = "vat_checksum" // Belgian check digits do not match
-	KindVATNone     = "vat_none"     // a word or sign where the VAT number belongs: "Particulier", "n/a", "-"
-	KindVATPadded   = "vat_padded"   // a warning: a Belgian number got back the leading zeros a spreadsheet dropped
-	KindCountry     = "country_unknown"
-	KindTooLong     = "too_long"
+	KindMissing       = "missing"        // a required field is empty
+	KindNotInteger    = "not_integer"    // a whole number was expected
+	KindOutOfRange    = "out_of_range"   // extCustomerId is 0 or above 2^53-1
+	KindVATFormat     = "vat_format"     // not shaped like a VAT number of its country, or no known country prefix
+	KindVATChecksum   = "vat_checksum"   // Belgian check digits do not match
+	KindVATNone       = "vat_none"       // a word or sign where the VAT number belongs: "Particulier", "n/a", "-"
+	KindVATPadded     = "vat_padded"     // a warning: a Belgian number got back the leading zeros a spreadsheet dropped
+	KindMappedInvalid = "mapped_invalid" // the mapping's values: block marks the cell's text invalid
+	KindCountry       = "country_unknown"
+	KindTooLong       = "too_long"
 )
 
 // failure is what a transform or check found wrong with a value; the zero
