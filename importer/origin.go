@@ -13,7 +13,8 @@ import (
 // origins places the rows of one input in the migration (see row.Origin).
 // In the original export a row stands for itself. In a later file a row
 // stands for the original row its owr_row column names (a failed-rows or
-// results file fed back), else for the original row created or sent with
+// results file fed back) unless the ledger knows that row by another
+// extCustomerId, else for the original row created or sent with
 // the same extCustomerId and extCustomerNumber (a corrected export), else
 // for nothing: it is a new row. owr_row is used to trace a row only; no
 // other owr_* column is ever read, so a status or id typed into a fed-back
@@ -45,7 +46,7 @@ func (o *origins) of(rec row.Record, c *mapping.Customer) row.Origin {
 	at := row.Origin{File: o.file, Cells: o.cells(rec.Values)}
 	if o.owrRow >= 0 && o.owrRow < len(rec.Values) {
 		traced := strings.TrimSpace(rec.Values[o.owrRow])
-		if n, err := strconv.Atoi(traced); err == nil && n > 0 {
+		if n, err := strconv.Atoi(traced); err == nil && n > 0 && o.sameCustomer(n, c) {
 			at.OrigRow = n
 			return at
 		}
@@ -57,6 +58,15 @@ func (o *origins) of(rec row.Record, c *mapping.Customer) row.Origin {
 		at.OrigRow = o.state.OrigRowOf(c.ExtCustomerID, c.ExtCustomerNumber)
 	}
 	return at
+}
+
+// sameCustomer reports whether a row tracing itself to original row n can
+// be a version of it: not when the ledger knows that row by another
+// extCustomerId (a row filled down in Excel copies owr_row along with the
+// rest, yet is a new customer).
+func (o *origins) sameCustomer(n int, c *mapping.Customer) bool {
+	known := o.state.OrigExt(n)
+	return c == nil || c.ExtCustomerID == 0 || known == 0 || known == c.ExtCustomerID
 }
 
 // cells are the client's cells of a row by header, as JSON: the ledger

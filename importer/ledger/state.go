@@ -241,6 +241,13 @@ func (s *State) Orig(r int) (Entry, bool) {
 	return s.entry(rec, int64(r), r), true
 }
 
+// OrigExt is the extCustomerId the newest line about row r of the original
+// export carried, or 0.
+func (s *State) OrigExt(r int) int64 {
+	rec, _ := s.origRec(r)
+	return rec.ext
+}
+
 // Extras calls fn with the newest outcome of every row that only exists in
 // a later file, in the order they first appeared.
 func (s *State) Extras(fn func(Entry)) {
