@@ -440,4 +440,3 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
-
