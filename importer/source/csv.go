@@ -52,10 +52,11 @@ func openCSV(path string, opts SourceOptions) (Source, error) {
 // newCSVSource does the work of openCSV on an open file.
 func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csvSource, error) {
 	watch := &utf8Watch{r: f}
-	br := bufio.NewReaderSize(watch, csvSampleSize)
-	sample, err := br.Peek(csvSampleSize)
-	complete := errors.Is(err, io.EOF)
-	if err != nil && !complete && !errors.Is(err, bufio.ErrBufferFull) {
+	sample := make([]byte, csvSampleSize)
+	n, err := io.ReadFull(watch, sample)
+	sample = sample[:n]
+	complete := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err != nil && !complete {
 		return nil, openError(path, err)
 	}
 	enc, err := detectEncoding(sample, opts.Encoding)
@@ -64,10 +65,7 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 			`Use utf-8, windows-1252 or utf-16 for source.encoding in the mapping, or remove it to detect the encoding.`, err)
 	}
 
-	r, text, err := decodedText(br, sample, enc)
-	if err != nil {
-		return nil, openError(path, err)
-	}
+	r, text := decodedText(watch, sample, enc)
 	if delim == 0 {
 		delim = sniffDelimiter(text, complete)
 	}
@@ -102,37 +100,30 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 	return src, nil
 }
 
-// RowsHint estimates how many rows the file holds from its size and the
-// length of the rows read so far, so that Validate can size its duplicate
-// decodedText puts the decoder of enc behind br and returns the reader of
-// the file as UTF-8 text, and the sample as UTF-8 for the sniffing.
-func decodedText(br *bufio.Reader, sample []byte, enc textEncoding) (io.Reader, []byte, error) {
+// decodedText returns the reader of the whole file as UTF-8 text with
+// every line end an LF or CRLF (see lineEnds), given the sample already
+// read from the start of the file and the rest of it; and the sample as
+// that text, for the sniffing.
+func decodedText(rest io.Reader, sample []byte, enc textEncoding) (*bufio.Reader, []byte) {
 	var (
 		text []byte
 		r    io.Reader
 	)
 	if enc.enc == nil {
 		text = bytes.Clone(sample[enc.bomLen:])
-		if _, err := br.Discard(enc.bomLen); err != nil {
-			return nil, nil, err
-		}
-		r = br
+		r = io.MultiReader(bytes.NewReader(sample[enc.bomLen:]), rest)
 	} else {
 		// BOMOverride: a byte order mark in the file beats the mapping.
 		text, _, _ = transform.Bytes(xunicode.BOMOverride(enc.enc.NewDecoder()), sample)
-		r = transform.NewReader(br, xunicode.BOMOverride(enc.enc.NewDecoder()))
+		whole := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(sample), rest), csvSampleSize)
+		r = transform.NewReader(whole, xunicode.BOMOverride(enc.enc.NewDecoder()))
 	}
-	if bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0 {
-		// Old Mac exports end lines with a lone CR, which encoding/csv
-		// does not see as a line end.
-		r, text = crReader{r}, bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
-	}
-	if _, ok := r.(*bufio.Reader); !ok {
-		r = bufio.NewReaderSize(r, csvSampleSize)
-	}
-	return r, text, nil
+	fixLoneCRs(text)
+	return bufio.NewReaderSize(&lineEnds{r: r}, csvSampleSize), text
 }
 
+// RowsHint estimates how many rows the file holds from its size and the
+// length of the rows read so far, so that Validate can size its duplicate
 // index once instead of growing it; 0 when there is nothing to go by.
 func (s *csvSource) RowsHint() int {
 	read, rows := s.rows.r.InputOffset(), int64(s.rows.row)
@@ -320,17 +311,4 @@ func validUTF8(b []byte) bool {
 		}
 		b = b[i+size:]
 	}
-}
-
-// crReader turns lone carriage returns into line feeds.
-type crReader struct{ r io.Reader }
-
-func (c crReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\r' {
-			p[i] = '\n'
-		}
-	}
-	return n, err
 }
