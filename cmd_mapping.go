@@ -16,7 +16,7 @@ import (
 	"owr-import/mapping"
 )
 
-func newMappingCmd() *cobra.Command {
+func newMappingCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mapping",
 		Short: "Create a first mapping file from an export's header",
@@ -27,7 +27,7 @@ validate and run.`,
 		Example: `  owr-import mapping init export.xlsx -o mapping.yaml
   owr-import mapping init klanten.csv > mapping.yaml`,
 	}
-	cmd.AddCommand(newMappingInitCmd())
+	cmd.AddCommand(newMappingInitCmd(s))
 	return cmd
 }
 
@@ -35,11 +35,11 @@ validate and run.`,
 type mappingInitOptions struct {
 	input, sheet, output string
 	force                bool
-	stdout, stderr       io.Writer
+	*streams
 }
 
-func newMappingInitCmd() *cobra.Command {
-	o := &mappingInitOptions{}
+func newMappingInitCmd(s *streams) *cobra.Command {
+	o := &mappingInitOptions{streams: s}
 	cmd := &cobra.Command{
 		Use:   "init FILE [-o mapping.yaml]",
 		Short: "Guess a mapping from the export's header",
@@ -54,13 +54,12 @@ existing file unless --force is given.`,
 		Args: exactlyOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
-			o.stdout, o.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			return runMappingInit(o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the mapping to this file (default: print it)")
-	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the first sheet with a header)")
+	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the widest sheet with a header)")
 	f.BoolVar(&o.force, "force", false, "overwrite the --output file if it exists")
 	return cmd
 }
@@ -78,12 +77,16 @@ func runMappingInit(o *mappingInitOptions) error {
 		return withCode(exitUsage, err)
 	}
 	header, headerRow, sheet := src.Header(), src.HeaderRow(), src.Sheet()
+	rows, err := sampleRows(src)
 	src.Close()
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
 
-	draft := mapping.Guess(header)
+	draft := mapping.Guess(header, rows...)
 	yaml := draft.YAML(filepath.Base(o.input))
 	if o.output == "" {
-		if _, err := o.stdout.Write(yaml); err != nil {
+		if _, err := o.out.Write(yaml); err != nil {
 			return withCode(exitUsage, err)
 		}
 	} else if err := report.WriteFileAtomic(o.output, yaml); err != nil {
@@ -94,17 +97,38 @@ func runMappingInit(o *mappingInitOptions) error {
 	if sheet != "" {
 		where += fmt.Sprintf(" of sheet %q", sheet)
 	}
-	fmt.Fprintf(o.stderr, "Read the header on %s: %d columns.\n", where, len(header))
+	fmt.Fprintf(o.err, "Read the header on %s: %d columns.\n", where, len(header))
 	if len(draft.Missing) > 0 {
-		fmt.Fprintf(o.stderr, "TODO: no column found for %s; edit the mapping before validating.\n", strings.Join(draft.Missing, ", "))
+		fmt.Fprintf(o.err, "TODO: no column found for %s; edit the mapping before validating.\n", strings.Join(draft.Missing, ", "))
 	}
 	if len(draft.Unused) > 0 {
-		fmt.Fprintf(o.stderr, "Columns not used: %s\n", strings.Join(draft.Unused, ", "))
+		fmt.Fprintf(o.err, "Columns not used: %s\n", draft.UnusedText())
 	}
 	if o.output != "" {
-		fmt.Fprintf(o.stderr, "Wrote %s. Next: owr-import validate %s --mapping %s\n", o.output, quoteArg(o.input), quoteArg(o.output))
+		fmt.Fprintf(o.err, "Wrote %s. Next: owr-import validate %s --mapping %s\n", o.output, quoteArg(o.input), quoteArg(o.output))
 	}
 	return nil
+}
+
+// guessSampleRows is how many data rows mapping init looks at: enough to
+// tell an id column of whole numbers from a code column, few enough to
+// answer at once on a million-row export.
+const guessSampleRows = 50
+
+// sampleRows reads the first data rows for the guess.
+func sampleRows(src source.Source) ([][]string, error) {
+	var rows [][]string
+	for len(rows) < guessSampleRows {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, rec.Values)
+	}
+	return rows, nil
 }
 
 // quoteArg quotes a path for a command line a consultant can paste.

@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"os"
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
 	"owr-import/importer/send"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"owr-import/importer"
 	"owr-import/mapping"
@@ -28,13 +25,11 @@ type runOptions struct {
 	dryRun, restart, noProgress, resendInDoubt     bool
 	maxInvalid                                     string
 
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	stderrIsTTY    bool
+	*streams
 }
 
-func newRunCmd() *cobra.Command {
-	o := &runOptions{}
+func newRunCmd(s *streams) *cobra.Command {
+	o := &runOptions{streams: s}
 	cmd := &cobra.Command{
 		Use:   "run FILE --mapping MAP (--env dev|prod | --base-url URL | --sandbox)",
 		Short: "Send every valid row to the Customers API",
@@ -64,18 +59,12 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 		Args: exactlyOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
-			o.stdout, o.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if o.getenv == nil {
-				o.getenv = os.Getenv
-				o.stderrIsTTY = term.IsTerminal(int(os.Stderr.Fd()))
-			}
 			return runRun(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.mappingPath, "mapping", "m", "", "the mapping file (YAML) that says which column is which field (required)")
-	f.StringVar(&o.env, "env", "", "send to Onlinewerkrooster's dev or prod environment")
-	f.StringVar(&o.baseURL, "base-url", "", "send to this base URL instead (https, or http on this computer only)")
+	mappingFlag(f, &o.mappingPath)
+	targetFlags(f, &o.env, &o.baseURL)
 	f.BoolVar(&o.useSandbox, "sandbox", false, "send to a sandbox started inside this process (no keys, nothing leaves the computer)")
 	f.StringVar(&o.apiKeyFile, "api-key-file", "", "read OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines from this file instead of the environment")
 	f.Float64Var(&o.rate, "rate", send.DefaultRate, "at most this many requests per second, retries included (0 = no limit)")
@@ -86,13 +75,13 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.DurationVar(&o.maxOutage, "max-outage", send.DefaultMaxOutage, "stop when the API has failed without a break for this long")
 	f.DurationVar(&o.grace, "grace", send.DefaultGrace, "after Ctrl-C, how long requests in flight may take to finish")
 	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder: its ledger and result files (default: the input's folder)")
-	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the first sheet whose header the mapping recognises)")
+	sheetFlag(f, &o.sheet)
 	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and print the first bodies that would be sent; send nothing")
 	f.BoolVar(&o.restart, "restart", false, "start the migration over: its ledger is renamed (never deleted) and every valid row is sent again")
 	f.BoolVar(&o.resendInDoubt, "resend-in-doubt", false, "send rows that ended in_doubt again (after checking them in Onlinewerkrooster)")
 	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar or progress lines")
-	f.StringVar(&o.summaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	summaryFlag(f, &o.summaryJSON)
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
 }
@@ -122,11 +111,11 @@ func runRun(ctx context.Context, o *runOptions) error {
 		client = target.client
 	}
 
-	ctx, stop := interruptible(ctx, o.stderr)
+	ctx, stop := interruptible(ctx, o.err)
 	defer stop()
 	opts := importer.RunOptions{
 		Input:  importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
-		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.stdout,
+		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.out,
 		APITag: tag, FreshLedger: o.useSandbox, ResendInDoubt: o.resendInDoubt, SummaryJSON: o.summaryJSON,
 		Submit: send.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
@@ -134,11 +123,11 @@ func runRun(ctx context.Context, o *runOptions) error {
 		},
 	}
 	if !o.noProgress {
-		opts.Progress = importer.ProgressOptions{Out: o.stderr, Terminal: o.stderrIsTTY}
+		opts.Progress = importer.ProgressOptions{Out: o.err, Terminal: o.errTTY}
 	}
 	sum, runErr := importer.Run(ctx, opts)
 	if sum != nil {
-		sum.WriteText(o.stdout)
+		sum.WriteText(o.out)
 	}
 	var abort *send.AbortError
 	switch {

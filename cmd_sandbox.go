@@ -28,16 +28,15 @@ type sandboxOptions struct {
 	capacity    float64
 	queue       int
 
-	stdout, stderr io.Writer
-	getenv         func(string) string
+	*streams
 }
 
-// newSandboxCmd is `owr-import sandbox`, reading keys from the environment.
-func newSandboxCmd() *cobra.Command {
-	return newSandboxCmdWith(&sandboxOptions{getenv: os.Getenv})
+// newSandboxCmd is `owr-import sandbox`.
+func newSandboxCmd(s *streams) *cobra.Command {
+	return newSandboxCmdWith(&sandboxOptions{streams: s})
 }
 
-// newSandboxCmdWith builds the command around opts, whose getenv a test sets.
+// newSandboxCmdWith builds the command around opts, whose streams a test sets.
 func newSandboxCmdWith(opts *sandboxOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -64,7 +63,6 @@ OWR_API_KEY/OWR_CUSTOMER_KEY (this session only), else the keys kept in the
   owr-import sandbox --capacity 40 --queue 4`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.stdout, opts.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runSandbox(ctx, opts)
@@ -100,7 +98,7 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 		return err
 	}
 	if o.faults.Hang > 0 && o.faults.HangRate == 0 {
-		fmt.Fprintln(o.stderr, "note: --hang has no effect without --hang-rate")
+		fmt.Fprintln(o.err, "note: --hang has no effect without --hang-rate")
 	}
 	if o.queue < 1 {
 		return fmt.Errorf("--queue is %d: at least one create must be able to wait for its turn; give 1 or more (default %d)", o.queue, sandbox.DefaultQueue)
@@ -119,7 +117,7 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 		Seed:            o.seed,
 	}
 	if !o.quiet {
-		cfg.Log = o.stderr
+		cfg.Log = o.err
 	}
 	srv, err := sandbox.Start(cfg, o.addr)
 	if err != nil {
@@ -128,7 +126,7 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 	printBanner(o, srv, apiFrom, custFrom)
 
 	<-ctx.Done()
-	fmt.Fprintln(o.stdout, "stopping the sandbox...")
+	fmt.Fprintln(o.out, "stopping the sandbox...")
 	n := -1
 	if cs, err := srv.Customers(context.Background()); err == nil {
 		n = len(cs)
@@ -138,11 +136,11 @@ func runSandbox(ctx context.Context, o *sandboxOptions) error {
 	}
 	switch {
 	case n >= 0 && o.db == sandbox.MemoryDB:
-		fmt.Fprintf(o.stdout, "sandbox stopped; its %d customer(s) were kept in memory only and are gone\n", n)
+		fmt.Fprintf(o.out, "sandbox stopped; its %d customer(s) were kept in memory only and are gone\n", n)
 	case n >= 0:
-		fmt.Fprintf(o.stdout, "sandbox stopped; %d customer(s) and the keys kept in %s for the next start\n", n, o.db)
+		fmt.Fprintf(o.out, "sandbox stopped; %d customer(s) and the keys kept in %s for the next start\n", n, o.db)
 	default:
-		fmt.Fprintln(o.stdout, "sandbox stopped")
+		fmt.Fprintln(o.out, "sandbox stopped")
 	}
 	return nil
 }
@@ -164,7 +162,7 @@ func pickKey(flagVal, flagName, envVal, envName string) (key, from string) {
 // printBanner tells the user where the sandbox listens, how to call it and,
 // only for keys a sandbox generated, what the keys are.
 func printBanner(o *sandboxOptions, srv *sandbox.Server, apiFrom, custFrom string) {
-	w := o.stdout
+	w := o.out
 	store := o.db
 	if store == sandbox.MemoryDB {
 		store = "in memory, lost when the sandbox stops"

@@ -46,7 +46,7 @@ func startSandboxCmd(t *testing.T, env map[string]string, args ...string) (banne
 	t.Helper()
 	out := &bannerWriter{ready: make(chan struct{})}
 	var errOut bytes.Buffer
-	opts := &sandboxOptions{getenv: func(k string) string { return env[k] }}
+	opts := &sandboxOptions{streams: &streams{out: out, err: &errOut, getenv: func(k string) string { return env[k] }}}
 	cmd := newSandboxCmdWith(opts)
 	cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...))
 	cmd.SetOut(out)
@@ -215,10 +215,10 @@ func TestSandboxCommandCapacity(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"--db", ":memory:"}, tc.args...)
 			if tc.wantErr != "" {
-				opts := &sandboxOptions{getenv: func(string) string { return "" }}
+				var out bytes.Buffer
+				opts := &sandboxOptions{streams: &streams{out: &out, err: &out, getenv: func(string) string { return "" }}}
 				cmd := newSandboxCmdWith(opts)
 				cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0"}, args...))
-				var out bytes.Buffer
 				cmd.SetOut(&out)
 				cmd.SetErr(&out)
 				err := cmd.ExecuteContext(context.Background())

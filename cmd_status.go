@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -14,11 +13,11 @@ import (
 // statusOptions are the flags and streams of `status`.
 type statusOptions struct {
 	env, baseURL, outDir, summaryJSON string
-	stdout                            io.Writer
+	*streams
 }
 
-func newStatusCmd() *cobra.Command {
-	o := &statusOptions{}
+func newStatusCmd(s *streams) *cobra.Command {
+	o := &statusOptions{streams: s}
 	cmd := &cobra.Command{
 		Use:   "status (--env dev|prod | --base-url URL) [--out-dir DIR]",
 		Short: "Show a migration at a glance and refresh its result files",
@@ -35,15 +34,13 @@ Exit code 0 when every row is created or skipped, 1 when some are still open,
   owr-import status --base-url http://127.0.0.1:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.stdout = cmd.OutOrStdout()
 			return runStatus(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.env, "env", "", "the migration to Onlinewerkrooster's dev or prod environment")
-	f.StringVar(&o.baseURL, "base-url", "", "the migration to the API at this base URL")
+	targetFlags(f, &o.env, &o.baseURL)
 	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder (default: the current folder)")
-	f.StringVar(&o.summaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	summaryFlag(f, &o.summaryJSON)
 	return cmd
 }
 
@@ -59,7 +56,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	sum.WriteText(o.stdout)
+	sum.WriteText(o.out)
 	if sum.Counts[row.StatusCreated]+sum.Counts[row.StatusSkipped] != sum.Rows {
 		return silentExit(exitSome)
 	}

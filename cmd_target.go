@@ -75,7 +75,7 @@ func startEmbeddedSandbox(ctx context.Context, o *runOptions) (*target, error) {
 		srv.Close()
 		return nil, fmt.Errorf("preparing the built-in sandbox: %w", err)
 	}
-	fmt.Fprintf(o.stderr, "Using the built-in sandbox at %s (in memory; nothing leaves this computer). It already holds extCustomerId %d.\n",
+	fmt.Fprintf(o.err, "Using the built-in sandbox at %s (in memory; nothing leaves this computer). It already holds extCustomerId %d.\n",
 		srv.URL, existingSandboxCustomer.ExtCustomerID)
 	return &target{client: c, close: func() { srv.Close() }}, nil
 }

@@ -19,7 +19,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 		t.Setenv(k, env[k])
 	}
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = run(args, &streams{out: &out, err: &errb, getenv: os.Getenv})
 	return code, out.String(), errb.String()
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"owr-import/importer/row"
 
 	"github.com/spf13/cobra"
@@ -14,11 +13,11 @@ import (
 // validateOptions are the flags and streams of `validate`.
 type validateOptions struct {
 	input, mappingPath, sheet, outDir, summaryJSON string
-	stdout, stderr                                 io.Writer
+	*streams
 }
 
-func newValidateCmd() *cobra.Command {
-	o := &validateOptions{}
+func newValidateCmd(s *streams) *cobra.Command {
+	o := &validateOptions{streams: s}
 	cmd := &cobra.Command{
 		Use:   "validate FILE --mapping MAP",
 		Short: "Check every row of an export without sending anything",
@@ -35,15 +34,14 @@ the mapping cannot be used.`,
 		Args: exactlyOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
-			o.stdout, o.stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			return runValidate(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.mappingPath, "mapping", "m", "", "the mapping file (YAML) that says which column is which field (required)")
-	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the first sheet whose header the mapping recognises)")
-	f.StringVar(&o.outDir, "out-dir", "", "folder for the results file (default: next to the input)")
-	f.StringVar(&o.summaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	mappingFlag(f, &o.mappingPath)
+	sheetFlag(f, &o.sheet)
+	f.StringVar(&o.outDir, "out-dir", "", "folder for NAME.validated.EXT (default: next to the input)")
+	summaryFlag(f, &o.summaryJSON)
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
 }
@@ -59,7 +57,7 @@ func runValidate(ctx context.Context, o *validateOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	sum.WriteText(o.stdout)
+	sum.WriteText(o.out)
 	if o.summaryJSON != "" {
 		if err := sum.WriteJSONFile(o.summaryJSON); err != nil {
 			return withCode(exitUsage, err)

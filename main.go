@@ -6,7 +6,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -51,7 +50,7 @@ type silentExit int
 
 func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
 
-func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+func newRootCmd(s *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "owr-import",
 		Short: "Import a customer list from CSV or Excel into Onlinewerkrooster",
@@ -70,9 +69,9 @@ run --env prod -> fix NAME.failed.xlsx -> run it again.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(flagError)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	root.AddCommand(newVersionCmd(), newSandboxCmd(), newValidateCmd(), newRunCmd(), newStatusCmd(), newMappingCmd())
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.AddCommand(newVersionCmd(), newSandboxCmd(s), newValidateCmd(s), newRunCmd(s), newStatusCmd(s), newMappingCmd(s))
 	return root
 }
 
@@ -108,19 +107,19 @@ func exitCodeFor(err error) int {
 	return exitUsage
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdout, stderr)
+func run(args []string, s *streams) int {
+	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err != nil {
-		var s silentExit
-		if !errors.As(err, &s) {
-			fmt.Fprintln(stderr, "error:", err)
+		var quiet silentExit
+		if !errors.As(err, &quiet) {
+			fmt.Fprintln(s.err, "error:", err)
 		}
 	}
 	return exitCodeFor(err)
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], processStreams()))
 }
