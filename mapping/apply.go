@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +25,13 @@ type boundField struct {
 	hasDefault bool
 	defaultOut string // the default, already transformed
 	p          pipeline
+	parts      []partColumn // a field of several columns: all of them, from plan; nil otherwise
+}
+
+// partColumn is one of the columns of a field read from several.
+type partColumn struct {
+	col    int
+	column string
 }
 
 // Apply maps one data row (values aligned with the header given to Bind;
@@ -41,12 +47,26 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 }
 
 // plan returns the fields as Apply runs them: those of the Binding, with
-// an extCustomerNumber read from the column of extCustomerId set to send
-// the id's digits (see readAsID). Which columns the fields read is only
-// known once Bind has placed them, so this is worked out here rather than
-// when the mapping is parsed.
+// the columns of a field read from several joined into one field (Bind
+// places them one by one, see fieldSpec), and an extCustomerNumber read
+// from the column of extCustomerId set to send the id's digits (see
+// readAsID). Which columns the fields read is only known once Bind has
+// placed them, so this is worked out here rather than when the mapping is
+// parsed.
 func (b *Binding) plan() []boundField {
-	fields := slices.Clone(b.fields)
+	fields := make([]boundField, 0, len(b.fields))
+	for _, bf := range b.fields {
+		switch {
+		case bf.p.part > 0 && len(fields) > 0:
+			first := &fields[len(fields)-1]
+			first.parts = append(first.parts, partColumn{bf.col, bf.column})
+			first.column += " + " + bf.column
+			continue
+		case bf.p.multi:
+			bf.parts = []partColumn{{bf.col, bf.column}}
+		}
+		fields = append(fields, bf)
+	}
 	idCol := -1
 	for _, bf := range fields {
 		if bf.id == fExtCustomerID && !bf.constant {
@@ -118,7 +138,9 @@ func applyFields(fields []boundField, c *Customer, values []string, memo []field
 			continue
 		}
 		raw := ""
-		if bf.col < len(values) {
+		if bf.parts != nil {
+			raw = joinCells(bf.parts, bf.p.join, values)
+		} else if bf.col < len(values) {
 			if raw = values[bf.col]; !trimmedCell(raw) {
 				raw = strings.TrimSpace(raw)
 			}
@@ -172,6 +194,26 @@ func applyFields(fields []boundField, c *Customer, values []string, memo []field
 		setField(c, bf.id, out)
 	}
 	return problems
+}
+
+// joinCells joins the trimmed, non-empty cells of a field read from
+// several columns with join between them; "" when they are all empty.
+func joinCells(parts []partColumn, join string, values []string) string {
+	var b strings.Builder
+	for _, pc := range parts {
+		if pc.col >= len(values) {
+			continue
+		}
+		v := trimCell(values[pc.col])
+		if v == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(join)
+		}
+		b.WriteString(v)
+	}
+	return b.String()
 }
 
 // trimCell is strings.TrimSpace with a fast path, taken by nearly every
@@ -252,6 +294,9 @@ func (bf *boundField) problem(kind, msg string, warning bool) Problem {
 // transforms emptied it.
 func (bf *boundField) missingMessage(raw string) string {
 	name := fieldNames[bf.id]
+	if raw == "" && bf.parts != nil {
+		return fmt.Sprintf("%s (%s) is required, but the cells are empty. Fill one in, or give %s a default in the mapping", name, fieldDescriptions[bf.id], name)
+	}
 	if raw != "" {
 		return fmt.Sprintf("%s (%s) is required, but %q becomes empty after the transforms in the mapping. Fix the cell or the mapping's transforms for %s", name, fieldDescriptions[bf.id], raw, name)
 	}

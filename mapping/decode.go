@@ -23,7 +23,7 @@ type decoder struct {
 var (
 	topKeys    = []string{"version", "source", "fields"}
 	sourceKeys = []string{"sheet", "header_row", "delimiter", "encoding"}
-	fieldKeys  = []string{"column", "value", "transform", "default", "severity", "values"}
+	fieldKeys  = []string{"column", "columns", "join", "value", "transform", "default", "severity", "values"}
 )
 
 // maxSheetRows is the number of rows of a spreadsheet, the largest sensible

@@ -37,6 +37,7 @@ func (d *decoder) fields(n ast.Node, kp pos) {
 		d.attempted[id] = true
 		if fs, ok := d.field(id, fp, mv.Value); ok {
 			d.m.fields = append(d.m.fields, fs)
+			d.m.fields = append(d.m.fields, fs.partSpecs()...)
 		}
 	}
 }
@@ -96,6 +97,16 @@ func (d *decoder) fieldEntry(fs *fieldSpec, key string, kp pos, n ast.Node) bool
 			fs.def, fs.hasDefault, fs.defaultPos = text, true, vp
 		}
 		return true
+	case "columns":
+		return d.columns(fs, n, vp)
+	case "join":
+		text, isNull, isScalar := scalarText(n)
+		if !isScalar || isNull {
+			d.errs.add(vp, fmt.Sprintf("join of %s should be the text between the cells, found %s", name, describe(n)), `For example: join: " bus ", or join: "" to glue the cells together.`)
+			return false
+		}
+		fs.join, fs.hasJoin, fs.joinPos = rawScalar(n, text), true, vp
+		return true
 	case "transform":
 		return d.transforms(fs, n, vp)
 	case "severity":
@@ -130,6 +141,9 @@ func (d *decoder) severity(fs *fieldSpec, n ast.Node, vp pos) bool {
 // good says whether its keys decoded without problems.
 func (d *decoder) fieldComplete(fs *fieldSpec, good bool) bool {
 	name := fieldNames[fs.id]
+	if !d.columnsComplete(fs) {
+		return false
+	}
 	switch {
 	case fs.hasColumn && fs.hasValue:
 		d.errs.add(fs.valuePos, fmt.Sprintf("%s has both a column and a value", name), "Keep column to read it from the file, or value to send the same constant for every row.")

@@ -25,6 +25,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("\xff\xfev\x00e\x00r\x00"))
 	f.Add([]byte("version: 1\nfields:\n  name: |\n    Naam\n"))
 	f.Add([]byte(valuesMapping))
+	f.Add([]byte(columnsMapping))
+	f.Add([]byte("version: 1\n" + validFields + "  address.street: { columns: [A, a, '', [x]], join: [y] }\n  address.postalCode: { column: P, join: '' }\n"))
 	f.Add([]byte("version: 1\n" + validFields + "  address.country: { column: Land, values: { 0: { value: belgium }, null: { invalid: x }, A: {}, b: { value: c, invalid: d } } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse("fuzz.yaml", data)

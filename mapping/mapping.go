@@ -113,6 +113,18 @@ type fieldSpec struct {
 
 	values    []valueSpec // the values: block, in file order
 	valuesPos pos
+
+	// A field read from several columns (columns: [A, B]) is one spec
+	// for its first column, with every other setting, then one spec per
+	// further column with part set to its place in the list. Bind places
+	// each spec's column like any other; Binding.plan joins them again.
+	columns    []string
+	columnsPos []pos
+	hasColumns bool
+	join       string // put between the non-empty cells; " " unless hasJoin
+	hasJoin    bool
+	joinPos    pos
+	part       int
 }
 
 // transformRef is one transform name as written, with its place for errors.

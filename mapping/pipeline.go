@@ -27,6 +27,10 @@ type pipeline struct {
 	asID    bool      // extCustomerNumber read from the column of extCustomerId (see readAsID)
 
 	values map[string]mappedValue // the values: block by foldKey of its texts; nil without one
+
+	part  int    // fieldSpec.part: the place in columns: of the column this spec reads
+	multi bool   // the field reads several columns (columns:)
+	join  string // what goes between their non-empty cells
 }
 
 // mappedValue is what a text of the values: block gives: the constant,
@@ -57,7 +61,7 @@ const (
 )
 
 func newPipeline(fs *fieldSpec) pipeline {
-	p := pipeline{id: fs.id, warning: fs.warning, plain: plainKindOf(fs.id, fs.transforms)}
+	p := pipeline{id: fs.id, warning: fs.warning, plain: plainKindOf(fs.id, fs.transforms), part: fs.part, multi: fs.hasColumns, join: fs.join}
 	switch fs.id {
 	case fExtCustomerID, fEnterpriseNumber, fPostalCode:
 		p.checked = true
