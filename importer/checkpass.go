@@ -67,6 +67,6 @@ func checkAll(ctx context.Context, opts RunOptions) (*checkPass, error) {
 	if p.rows == 0 {
 		return nil, errNoDataRows(src)
 	}
-	p.notes = inputNotes(src)
+	p.notes = inputNotes(src, opts.Mapping)
 	return p, nil
 }

@@ -80,12 +80,13 @@ func errNoDataRows(src source.Source) error {
 // row is wrong because of them: columns that cannot be told apart or have no
 // name, and cells to the right of the header that nobody reads. Call it after
 // the rows were read, when the source's stats are complete.
-func inputNotes(src source.Source) []string {
+func inputNotes(src source.Source, m *mapping.Mapping) []string {
 	var notes []string
 	header := src.Header()
-	for _, name := range source.DuplicateHeaders(header) {
-		notes = append(notes, fmt.Sprintf("more than one column is named %q; the mapping cannot read it (rename one in the file)", name))
+	for _, name := range sameHeaders(header) {
+		notes = append(notes, fmt.Sprintf("more than one column is named %q; the mapping cannot tell them apart (rename one in the file)", name))
 	}
+	notes = append(notes, m.HeaderNotes(header)...)
 	if empty := source.EmptyHeaders(header); len(empty) > 0 {
 		cols := make([]string, len(empty))
 		for i, c := range empty {
@@ -112,4 +113,22 @@ func delimiterRune(d string) rune {
 		return 0
 	}
 	return r
+}
+
+// sameHeaders lists the header names that stand on more than one column,
+// spelled exactly alike: the mapping cannot read such a column. Look-alikes
+// ("name" and "Name") are the mapping's to note (Mapping.HeaderNotes): it
+// reads the one spelled as in the mapping file.
+func sameHeaders(header []string) []string {
+	seen := make(map[string]int, len(header))
+	var same []string
+	for _, h := range header {
+		if h == "" {
+			continue
+		}
+		if seen[h]++; seen[h] == 2 {
+			same = append(same, strconv.Quote(h)[1:len(strconv.Quote(h))-1])
+		}
+	}
+	return same
 }

@@ -21,3 +21,23 @@ func TestValidateNotesAboutTheFile(t *testing.T) {
 		}
 	}
 }
+
+// TestLookAlikeHeadersNoted: "Naam" and "naam" are two columns the mapping
+// can tell apart (it reads the one spelled as in the mapping file): one note
+// says which is read, none claims the column cannot be read.
+func TestLookAlikeHeadersNoted(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", "Klant ID;Klantnummer;Naam;naam;BTW;Adres;Postcode;Gemeente\n"+
+		"1001;K-1;Bakker;oude naam;BE0417497106;Markt 1;9000;Gent\n")
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(sum.Notes, "\n")
+	if strings.Contains(all, "cannot") || !strings.Contains(all, "name reads") {
+		t.Errorf("notes about Naam/naam:\n%s", all)
+	}
+	if sum.Counts["valid"] != 1 {
+		t.Errorf("counts %v: the row reads Naam and is valid", sum.Counts)
+	}
+}

@@ -130,7 +130,7 @@ func (vp *validatePass) run(ctx context.Context, binding *mapping.Binding) error
 func (vp *validatePass) summary(in Input, out string, start time.Time) *Summary {
 	sum := &Summary{
 		Command: "validate", Input: in.Path, Sheet: vp.src.Sheet(), HeaderRow: vp.src.HeaderRow(),
-		Counts: map[row.Status]int{}, Rows: vp.rows, Notes: inputNotes(vp.src),
+		Counts: map[row.Status]int{}, Rows: vp.rows, Notes: inputNotes(vp.src, in.Mapping),
 		Problems: vp.problems.top(10), Files: []string{out},
 	}
 	for i, st := range []row.Status{row.StatusValid, row.StatusInvalid, row.StatusDuplicate} {
