@@ -5,8 +5,8 @@
 #  - a 100,000-row XLSX: owr-import validate vs pandas.read_excel
 #    (target: at least 3x faster, peak memory under 300 MB).
 # CSV validate is timed twice: as the first validate of the file (no
-# results file yet; the target) and validated again (replacing the previous
-# results; shown for information).
+# validated file yet; the target) and validated again (replacing the previous
+# file; shown for information).
 # Each side runs five times (CSV) or three times (XLSX), alternating; the
 # best time of each is compared. Every timed run starts after `sync`, so
 # no run pays for the disk writes of the one before it.
@@ -39,7 +39,7 @@ measure() {
 	local mode=$1 name=$2
 	shift 2
 	if [ "$mode" = fresh ]; then
-		rm -f "$dir"/big.results.csv "$dir"/big.results.xlsx
+		rm -f "$dir"/big.validated.csv "$dir"/big.validated.xlsx
 	fi
 	sync
 	local start=$EPOCHREALTIME
@@ -78,7 +78,7 @@ read -r vx_s vx_kb < <(best validate_xlsx)
 csvline() {
 	awk -v label="$1" -v rows="$csv_rows" -v ps="$peer_s" -v vs="$2" -v vkb="$3" -v pkb="$peer_kb" -v gate="$4" 'BEGIN {
 		ratio = ps / vs
-		target = gate == "gate" ? "target >= 60%, memory < 150 MB" : "for information: the extra time is the deletion of the previous results file"
+		target = gate == "gate" ? "target >= 60%, memory < 150 MB" : "for information: the extra time is the deletion of the previous validated file"
 		printf "validate CSV  %d rows, %s: %.3f s (%.0f rows/s, peak %.0f MB) vs bare encoding/csv read %.3f s (%.0f rows/s, %.0f MB): %.0f%% of the peer'"'"'s rows/s (%s)\n", rows, label, vs, rows/vs, vkb/1024, ps, rows/ps, pkb/1024, 100*ratio, target
 		if (gate == "gate" && (ratio < 0.6 || vkb/1024 >= 150)) exit 1
 	}'
@@ -86,7 +86,7 @@ csvline() {
 # The target is the issue's case, validating the file as a fresh clone would:
 # no results file yet. Validating it again is shown beside it.
 csvline "first validate" "$val_s" "$val_kb" gate || status=1
-csvline "validated again, replacing the results" "$again_s" "$again_kb" info
+csvline "validated again, replacing its file" "$again_s" "$again_kb" info
 awk -v rows="$xlsx_rows" -v ps="$pd_s" -v vs="$vx_s" -v vkb="$vx_kb" -v pkb="$pd_kb" 'BEGIN {
 	ratio = ps / vs
 	printf "validate XLSX %d rows: %.2f s (peak %.0f MB) vs pandas.read_excel %.2f s (%.0f MB): %.1fx faster (target >= 3x, memory < 300 MB)\n", rows, vs, vkb/1024, ps, pkb/1024, ratio
