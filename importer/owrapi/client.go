@@ -3,6 +3,7 @@ package owrapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,8 +43,12 @@ type ClientConfig struct {
 	APIKey      string
 	CustomerKey string
 	Timeout     time.Duration // per attempt; DefaultTimeout when zero
-	Transport   http.RoundTripper
-	UserAgent   string
+	// CAFile is a PEM file of certificate authorities trusted in addition to
+	// the system's: the root certificate of a company proxy that re-signs
+	// HTTPS traffic. Only with the client's own transport (Transport nil).
+	CAFile    string
+	Transport http.RoundTripper
+	UserAgent string
 }
 
 // Client sends customers to the Customers API, one attempt per Create call.
@@ -106,12 +111,22 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		timeout = DefaultTimeout
 	}
 	rt := cfg.Transport
+	if rt != nil && cfg.CAFile != "" {
+		return nil, errors.New("ClientConfig.CAFile works only with the client's own transport (Transport nil)")
+	}
 	if rt == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		// Workers share the pool; the default of 2 idle connections per host
 		// would close and reopen connections all the time under 8 workers.
 		t.MaxIdleConns = 256
 		t.MaxIdleConnsPerHost = 256
+		if cfg.CAFile != "" {
+			pool, err := loadCAFile(cfg.CAFile)
+			if err != nil {
+				return nil, err
+			}
+			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
 		rt = t
 	}
 	ua := cfg.UserAgent
@@ -265,6 +280,12 @@ func (c *Client) transportError(parent, attempt context.Context, err error, sent
 		te.Timeout = true
 	}
 	te.Err = errors.New(c.redact(row.CleanText(cause.Error())))
+	if !te.Timeout && !te.Cancelled {
+		if p, detail := tlsProblem(err); p != TLSNone {
+			te.TLS = p
+			te.tlsText = c.redact(row.CleanText(tlsMessage(p, detail, c.host, c.now())))
+		}
+	}
 	return te
 }
 
@@ -283,11 +304,20 @@ type TransportError struct {
 	Timeout   bool          // no answer within Limit
 	Cancelled bool          // the run stopped waiting (Ctrl-C or an abort)
 	Limit     time.Duration // the per-attempt timeout in force
+	// TLS is set when the secure connection could not be set up (an
+	// untrusted, expired or misnamed certificate, a failed handshake):
+	// not an outage, and nothing was sent.
+	TLS     TLSProblem
+	tlsText string // the message for TLS, redacted
 }
 
 // Error says what happened in a consultant's words; it never names a key.
 func (e *TransportError) Error() string {
 	switch {
+	case e.TLS != TLSNone && e.tlsText != "":
+		return e.tlsText
+	case e.TLS != TLSNone:
+		return "the secure connection to the API could not be set up (" + e.TLS.String() + "): " + e.cause()
 	case e.Cancelled && e.Sent:
 		return "the run stopped while waiting for the API's answer"
 	case e.Cancelled:

@@ -48,6 +48,11 @@ type attempt struct {
 	Throttled bool
 	// Unauthorized: a 401; the run stops at once.
 	Unauthorized bool
+	// TLSFailed: the secure connection could not be set up (a certificate
+	// this computer does not trust, an expired or misnamed one, a failed
+	// handshake). Not an outage: retrying cannot help and the other side
+	// may not be the API, so it is final and the run stops at once.
+	TLSFailed bool
 }
 
 // classify is the one decision about an attempt's result: a pure function
@@ -60,6 +65,8 @@ func classify(stop context.Context, err error) attempt {
 	var te *owrapi.TransportError
 	var ae *owrapi.APIError
 	switch {
+	case errors.As(err, &te) && te.TLS != owrapi.TLSNone:
+		a.TLSFailed, a.MayHaveCreated = true, te.Sent
 	case errors.As(err, &te):
 		// Cancelled by us (Ctrl-C after the grace): not the API's doing.
 		a.Retry, a.Failing, a.Down = !te.Cancelled, !te.Cancelled, !te.Cancelled

@@ -26,7 +26,11 @@ func TestClassify(t *testing.T) {
 		mayHaveCreated
 		throttled
 		unauthorized
+		tlsFailed
 	)
+	tlsErr := func(p owrapi.TLSProblem) error {
+		return &owrapi.TransportError{Err: errors.New("x509: certificate problem"), TLS: p}
+	}
 	tests := []struct {
 		name  string
 		ctx   context.Context
@@ -57,6 +61,14 @@ func TestClassify(t *testing.T) {
 		{"other error", live, errors.New("cannot build the request"), 0, 0},
 		{"run stopped, 503", stopped, api(503), failing | down | mayHaveCreated, 0},
 		{"run stopped, dropped", stopped, &owrapi.TransportError{Err: io.EOF, Sent: true}, failing | down | mayHaveCreated, 0},
+		// A secure connection that cannot be set up is no outage: never
+		// retried, nothing was sent, and the run stops at once.
+		{"TLS untrusted issuer", live, tlsErr(owrapi.TLSUntrusted), tlsFailed, 0},
+		{"TLS expired certificate", live, tlsErr(owrapi.TLSExpired), tlsFailed, 0},
+		{"TLS wrong host name", live, tlsErr(owrapi.TLSWrongHost), tlsFailed, 0},
+		{"TLS handshake failure", live, tlsErr(owrapi.TLSHandshake), tlsFailed, 0},
+		{"TLS, wrapped", live, fmt.Errorf("row 3: %w", tlsErr(owrapi.TLSUntrusted)), tlsFailed, 0},
+		{"run stopped, TLS", stopped, tlsErr(owrapi.TLSHandshake), tlsFailed, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +76,7 @@ func TestClassify(t *testing.T) {
 				Retry: tt.flags&retry != 0, Wait: tt.wait, Answered: tt.flags&answered != 0,
 				Failing: tt.flags&failing != 0, Down: tt.flags&down != 0,
 				MayHaveCreated: tt.flags&mayHaveCreated != 0, Throttled: tt.flags&throttled != 0,
-				Unauthorized: tt.flags&unauthorized != 0,
+				Unauthorized: tt.flags&unauthorized != 0, TLSFailed: tt.flags&tlsFailed != 0,
 			}
 			if got := classify(tt.ctx, tt.err); got != want {
 				t.Errorf("classify(%v)\n got %+v\nwant %+v", tt.err, got, want)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
+	"strings"
 )
 
 // jobResult is what the attempts of one job left behind.
@@ -82,7 +83,7 @@ func failedMessage(r jobResult) string {
 		msg += "; the run stopped before it could be retried."
 	case retryable:
 		msg += fmt.Sprintf("; still failing after %d attempts. Send the row again later.", r.attempts)
-	default:
+	case !strings.HasSuffix(msg, "."):
 		msg += "."
 	}
 	if r.unanswered {

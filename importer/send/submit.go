@@ -109,6 +109,9 @@ const (
 	AbortUnauthorized = "unauthorized"
 	AbortUnavailable  = "unavailable"
 	AbortInterrupted  = "interrupted"
+	// AbortTLS: the secure connection to the API could not be set up (an
+	// untrusted, expired or misnamed certificate, a failed handshake).
+	AbortTLS = "tls"
 	// AbortFailed: an error of the run's own (a damaged row further down the
 	// file, a full disk) after rows may have been sent.
 	AbortFailed = "failed"
@@ -356,6 +359,9 @@ func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error,
 	case a.Unauthorized:
 		s.abort(AbortUnauthorized, fmt.Sprintf("the API refused the keys (HTTP 401 for row %d): check OWR_API_KEY and OWR_CUSTOMER_KEY (or --api-key-file) and that they belong to this environment (dev keys do not work on prod). Nothing more was sent; the rows not sent are marked not_attempted.", job.Row))
 		return // the gate stays shut: nobody else sends
+	case a.TLSFailed:
+		s.abort(AbortTLS, fmt.Sprintf("the connection to the API cannot be trusted (row %d): %s The run stopped at once; the rows not sent are marked not_attempted. Run the same command again once this is solved.", job.Row, err))
+		return
 	case a.Throttled:
 		s.throttled.Add(1)
 		s.pacer.throttled(ticket)
