@@ -48,6 +48,9 @@ func (m *migration) writeComplete(ctx context.Context, j *ledger.Journal, paths 
 		c.failed.Abort()
 		return nil, err
 	}
+	counts := report.StatusSummary(c.counts, statusOrder)
+	c.results.SetSummary(counts)
+	c.failed.SetSummary(counts)
 	if err := c.results.Close(); err != nil {
 		c.failed.Abort()
 		return nil, err

@@ -71,6 +71,8 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 		w.Abort()
 		return nil, errNoDataRows(src)
 	}
+	w.SetSummary(report.StatusSummary(map[row.Status]int{row.StatusValid: vp.counts[0],
+		row.StatusInvalid: vp.counts[1], row.StatusDuplicate: vp.counts[2]}, statusOrder))
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
