@@ -283,7 +283,7 @@ func (x *xlsxRows) next() (int, []string, error) {
 		return 0, nil, damagedWorkbook(x.path, x.sheet, x.row, err)
 	}
 	for i, v := range cells {
-		if len(v) > 1 && (v[0] == dateMarker || v[0] == timeMarker || v[0] == '-') {
+		if len(v) > 1 && (v[0] == dateMarker || v[0] == timeMarker || v[0] == patternMarker || v[0] == '-') {
 			cells[i] = x.st.serialCell(v)
 		}
 	}

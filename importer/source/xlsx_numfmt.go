@@ -13,7 +13,9 @@ import (
 //
 // A cell stores a number and a style; the style's number format decides
 // whether 45382 reads "45382" or "31/03/2024". We want the stored value for
-// numbers (1001, never "1,001.00" or "1.001E+3") and ISO text for dates.
+// numbers (1001, never "1,001.00" or "1.001E+3"), ISO text for dates, and
+// the shown text for the few formats that make a whole number look like
+// text (a postcode 01300, a VAT number BE0417497106: see xlsx_pattern.go).
 // excelize's streaming iterator (Rows/Columns) parses each cell's style id
 // but does not return it, and GetCellStyle loads the whole sheet into
 // memory, which defeats streaming. So the cheapest correct way is to decide
@@ -36,6 +38,11 @@ import (
 //     1900 and 1904 date systems. Letting excelize print the date with a
 //     date format would be simpler but costs about 17 µs a cell against
 //     about 4 µs for this one (BenchmarkXLSXSource).
+//   - styles whose format is a pattern (00000, "BE"0000000000) point at
+//     `"\x03k\x03"0.000000`, k numbering the pattern: serialCell reads the
+//     number behind the marker and numPattern.render shows it. excelize
+//     could print the pattern itself, but then a cell that is not a whole
+//     number could no longer be read as stored.
 //
 // Text cells are never touched (a postcode "0612" stays "0612"), rich text
 // comes out as its plain text, booleans as TRUE/FALSE, errors such as #N/A
@@ -45,22 +52,25 @@ import (
 // Markers in front of the serial of a date or time cell. XML 1.0 cannot
 // hold these control characters, so no text cell starts with them.
 const (
-	dateMarker = '\x01'
-	timeMarker = '\x02'
+	dateMarker    = '\x01'
+	timeMarker    = '\x02'
+	patternMarker = '\x03' // then the pattern's number, '\x03' again, the value
 )
 
 // numFmtKind is what a number format shows.
 type numFmtKind int
 
 const (
-	kindNumber numFmtKind = iota // numbers, text, anything but dates and times
-	kindDate                     // a date, maybe with a time
-	kindTime                     // a time of day only
+	kindNumber  numFmtKind = iota // numbers, text, anything but dates and times
+	kindDate                      // a date, maybe with a time
+	kindTime                      // a time of day only
+	kindPattern                   // a whole number shown as text: see xlsx_pattern.go
 )
 
 // serialStyles is what markDateStyles found, for serialCell.
 type serialStyles struct {
 	date1904 bool
+	patterns []numPattern // by the k of their marker
 }
 
 // markDateStyles points every cell style at a format as explained above.
@@ -88,15 +98,20 @@ func markDateStyles(f *excelize.File) (st serialStyles) {
 		}
 	}
 	n := len(ss.CellXfs.Xf)
-	kinds := make([]numFmtKind, n)
+	kinds, fmtIDs := make([]numFmtKind, n), make([]int, n)
+	kindOf := map[int]numFmtKind{} // styles share a few formats
 	anySerial := false
 	for i, xf := range ss.CellXfs.Xf {
-		id := 0
 		if xf.NumFmtID != nil {
-			id = *xf.NumFmtID
+			fmtIDs[i] = *xf.NumFmtID
 		}
-		kinds[i] = numFmtKindOf(id, custom)
-		anySerial = anySerial || kinds[i] != kindNumber
+		k, ok := kindOf[fmtIDs[i]]
+		if !ok {
+			k = numFmtKindOf(fmtIDs[i], custom)
+			kindOf[fmtIDs[i]] = k
+		}
+		kinds[i] = k
+		anySerial = anySerial || kinds[i] == kindDate || kinds[i] == kindTime
 	}
 	var dateID, timeID int
 	if anySerial {
@@ -107,6 +122,7 @@ func markDateStyles(f *excelize.File) (st serialStyles) {
 			anySerial = false
 		}
 	}
+	patternIDs := markPatterns(f, fmtIDs, kinds, custom, &st)
 	plain := unusedNumFmtID(f)
 	for i := range n {
 		xf := &ss.CellXfs.Xf[i]
@@ -115,11 +131,47 @@ func markDateStyles(f *excelize.File) (st serialStyles) {
 			xf.NumFmtID = &dateID
 		case anySerial && kinds[i] == kindTime:
 			xf.NumFmtID = &timeID
+		case patternIDs[i] != nil:
+			xf.NumFmtID = patternIDs[i]
 		default:
 			xf.NumFmtID = &plain
 		}
 	}
 	return st
+}
+
+// maxPatterns bounds the patterns that get a marker: a workbook has a few,
+// and each marker costs excelize a search through every style.
+const maxPatterns = 64
+
+// markPatterns gives every distinct pattern among the styles (given by
+// their format ids and kinds) a marker format and returns, by style, the
+// marker's format id (nil: no pattern). A pattern whose marker cannot be
+// added, or beyond the first maxPatterns, reads as stored.
+func markPatterns(f *excelize.File, fmtIDs []int, kinds []numFmtKind, custom map[int]string, st *serialStyles) []*int {
+	ids := make([]*int, len(fmtIDs))
+	byCode := map[string]*int{}
+	for i, fmtID := range fmtIDs {
+		if kinds[i] != kindPattern {
+			continue
+		}
+		code := custom[fmtID]
+		if id, ok := byCode[code]; ok {
+			ids[i] = id
+			continue
+		}
+		p, _ := parsePattern(code)
+		marker := "\"\x03" + strconv.Itoa(len(st.patterns)) + "\x03\"0.000000"
+		var id *int
+		if len(st.patterns) < maxPatterns {
+			if n, ok := newNumFmtID(f, marker); ok {
+				id = &n
+				st.patterns = append(st.patterns, p)
+			}
+		}
+		byCode[code], ids[i] = id, id
+	}
+	return ids
 }
 
 // unusedNumFmtID returns a number format id that is neither built in nor
@@ -160,7 +212,13 @@ func newNumFmtID(f *excelize.File, code string) (id int, ok bool) {
 // ([h]:mm) show durations and stay numbers.
 func numFmtKindOf(id int, custom map[int]string) numFmtKind {
 	if code, ok := custom[id]; ok {
-		return formatCodeKind(code)
+		if k := formatCodeKind(code); k != kindNumber {
+			return k
+		}
+		if _, ok := parsePattern(code); ok {
+			return kindPattern
+		}
+		return kindNumber
 	}
 	switch {
 	case id >= 14 && id <= 17, id == 22, id >= 27 && id <= 31, id == 36, id >= 50 && id <= 58:
@@ -248,18 +306,21 @@ const maxExcelSerial = 2958465
 // serialCell turns a marked date or time cell into ISO 8601 text:
 // "2024-03-31", "2024-03-31T14:05:00", or "14:05:00" for a time of day
 // (and for a date cell below 1, which Excel shows as day 0). Values no
-// date can have (negative, past 9999) come back as plain numbers. Cells
-// that are not marked are returned unchanged, at the cost of two byte
-// comparisons.
+// date can have (negative, past 9999) come back as plain numbers. A cell
+// marked with a pattern is shown by it. Cells that are not marked are
+// returned unchanged, at the cost of two byte comparisons.
 func (st serialStyles) serialCell(v string) string {
 	body, neg := v, false
 	if len(body) > 1 && body[0] == '-' {
 		body, neg = body[1:], true
 	}
-	if body == "" || (body[0] != dateMarker && body[0] != timeMarker) {
+	if body == "" || (body[0] != dateMarker && body[0] != timeMarker && body[0] != patternMarker) {
 		return v
 	}
 	marker := body[0]
+	if marker == patternMarker {
+		return st.patternCell(neg, body[1:])
+	}
 	serial, err := strconv.ParseFloat(body[1:], 64)
 	if err != nil {
 		return body[1:]
@@ -294,6 +355,17 @@ func (st serialStyles) serialCell(v string) string {
 		return strconv.FormatFloat(serial, 'f', -1, 64)
 	}
 	return withClock(t.Format("2006-01-02"), clock)
+}
+
+// patternCell shows "k\x03number", the rest of a pattern-marked cell, with
+// pattern k.
+func (st serialStyles) patternCell(neg bool, rest string) string {
+	k, num, ok := strings.Cut(rest, string(patternMarker))
+	i, err := strconv.Atoi(k)
+	if !ok || err != nil || i < 0 || i >= len(st.patterns) {
+		return signed(neg, rest)
+	}
+	return st.patterns[i].render(neg, num)
 }
 
 // withClock appends the time of day to an ISO date unless it is midnight.

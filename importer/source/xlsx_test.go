@@ -376,20 +376,26 @@ func BenchmarkXLSXSource(b *testing.B) {
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// FuzzXLSXNumberFormats feeds the format-code reader and the date text
-// converter arbitrary workbook content: they must never panic, and a date
-// serial as excelize prints it must become an ISO date or time.
+// FuzzXLSXNumberFormats feeds the format-code reader, the pattern reader
+// and the date text converter arbitrary workbook content: they must never
+// panic, and a date serial as excelize prints it must become an ISO date or
+// time.
 func FuzzXLSXNumberFormats(f *testing.F) {
 	f.Add("dd/mm/yyyy", "\x0145382.586806", 45382.586806, false)
 	f.Add(`[$-813]d mmmm yyyy;@`, "-\x015.000000", 60.0, true)
 	f.Add(`"unclosed`, "\x02", 0.5, false)
 	f.Add("[h]:mm", "\x01NaN", 2958465.999999, true)
 	f.Add(`\`, "\x011e400", 1e300, false)
+	f.Add(`"BE"0000000000`, "-\x030\x03417497106.000000", 1.0, false)
+	f.Add("00000", "\x039\x031300.6", 0.0, false)
 	f.Fuzz(func(t *testing.T, code, cell string, serial float64, time1904 bool) {
 		if k := formatCodeKind(code); k < kindNumber || k > kindTime {
 			t.Fatalf("formatCodeKind(%q) = %d", code, k)
 		}
 		st := serialStyles{date1904: time1904}
+		if p, ok := parsePattern(code); ok {
+			st.patterns = []numPattern{p}
+		}
 		st.serialCell(cell)
 		if serial < 0 || serial >= maxExcelSerial+1 || serial != serial {
 			return
