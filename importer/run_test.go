@@ -192,8 +192,29 @@ func TestRunUnauthorizedSendsOneRequest(t *testing.T) {
 	if strings.Contains(sum.Aborted, "wrong-key") || strings.Contains(err.Error(), "wrong-key") {
 		t.Errorf("the key leaked into the message: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "klanten.failed.csv")); err != nil {
-		t.Errorf("no failed-rows file after the abort: %v", err)
+	failed := readCSVFile(t, filepath.Join(dir, "klanten.failed.csv"))
+	notTried := 0
+	for _, r := range failed[1:] {
+		if r[column(t, failed, "owr_status")] == "not_attempted" {
+			notTried++
+			if e := r[column(t, failed, "owr_error")]; !strings.Contains(e, "not tried") || !strings.Contains(e, "HTTP 401") || !strings.Contains(e, "nothing is wrong") {
+				t.Errorf("a row the run never tried reads as a problem: %q", e)
+			}
+		}
+	}
+	if notTried < 99 {
+		t.Errorf("%d not_attempted rows in the failed-rows file", notTried)
+	}
+	// The stop is said first and last; the data problems come between.
+	var out strings.Builder
+	sum.WriteText(&out)
+	text := strings.TrimSpace(out.String())
+	lines := strings.Split(text, "\n")
+	if !strings.HasPrefix(lines[0], "STOPPED: the API refused the keys") || !strings.Contains(lines[1], "1 request(s) sent, 0 row(s) created") {
+		t.Errorf("the summary does not start with the stop:\n%s", text)
+	}
+	if !strings.Contains(strings.Join(lines[len(lines)-6:], "\n"), "Stopped early: the API refused the keys") {
+		t.Errorf("the summary does not end with the stop:\n%s", text)
 	}
 }
 

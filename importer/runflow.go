@@ -24,6 +24,7 @@ type runOf struct {
 	paths    resultPaths // where the complete result goes this time
 	seen     []row.Status
 	apiErrs  *tally
+	notTried string // owr_error of the rows the run stopped before
 }
 
 func (r *runOf) run(ctx context.Context) (*Summary, error) {
@@ -46,6 +47,9 @@ func (r *runOf) run(ctx context.Context) (*Summary, error) {
 		// not an input error, and the files are still written if they can be.
 		sendErr = afterSending(sendErr)
 		errors.As(sendErr, &abort)
+	}
+	if abort != nil {
+		r.notTried = notTriedMessage(abort.Reason)
 	}
 	// Settling and rendering must finish even after Ctrl-C: the consultant
 	// needs the files.

@@ -16,6 +16,9 @@ import (
 // the complete result and `status` need neither the input nor the mapping
 // to know where each row stands. It also fills the run's summary.
 func (r *runOf) settle(ctx context.Context, j *ledger.Journal) error {
+	if r.notTried == "" {
+		r.notTried = notTriedMessage("")
+	}
 	pass, err := openPass(r.opts.Input)
 	if err != nil {
 		return err
@@ -45,7 +48,7 @@ func (r *runOf) settle(ctx context.Context, j *ledger.Journal) error {
 			countProblems(problems, rec.Row, v)
 			o.Origin = where.of(rec, &cust)
 		default:
-			o.Status, o.Error = row.StatusNotAttempted, send.MsgNotAttempted+" Run the same command again to send it."
+			o.Status, o.Error = row.StatusNotAttempted, r.notTried
 			o.Origin = where.of(rec, &cust)
 		}
 		counts[o.Status]++
@@ -57,4 +60,20 @@ func (r *runOf) settle(ctx context.Context, j *ledger.Journal) error {
 	r.sum.Counts = counts
 	r.sum.Problems = problems.top(10)
 	return nil
+}
+
+// notTriedMessage is the owr_error of a row the run stopped before: it says
+// that the row was not tried and why, so nobody looks for a problem in it.
+func notTriedMessage(reason string) string {
+	switch reason {
+	case send.AbortUnauthorized:
+		return "not tried: the run stopped when the API refused the keys (HTTP 401); nothing is wrong with this row. Check the keys, then run the same command again."
+	case send.AbortUnavailable:
+		return "not tried: the run stopped because the API was unavailable; nothing is wrong with this row. Run the same command again later."
+	case send.AbortInterrupted:
+		return "not tried: the run was stopped before this row; nothing is wrong with it. Run the same command again to send it."
+	case send.AbortFailed:
+		return "not tried: the run stopped on an error (see the summary) before this row; nothing is wrong with it. Run the same command again once that is fixed."
+	}
+	return "not tried: the run stopped before this row; nothing is wrong with it. Run the same command again to send it."
 }

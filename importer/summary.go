@@ -57,6 +57,13 @@ var statusOrder = []row.Status{
 
 // WriteText prints the summary for a person.
 func (s *Summary) WriteText(w io.Writer) {
+	if s.Aborted != "" {
+		// Said first, before any detail, and again last: it is what the
+		// consultant must act on.
+		fmt.Fprintf(w, "\nSTOPPED: %s\n", s.Aborted)
+		fmt.Fprintf(w, "  Before it stopped: %d request(s) sent, %d row(s) created. %d row(s) were not tried (not_attempted): nothing is wrong with them.\n",
+			s.Requests, s.Counts[row.StatusCreated], s.Counts[row.StatusNotAttempted])
+	}
 	fmt.Fprintf(w, "\n%s of %s", s.Command, filepath.Base(s.Input))
 	if s.Sheet != "" {
 		fmt.Fprintf(w, " (sheet %q)", s.Sheet)
@@ -71,9 +78,6 @@ func (s *Summary) WriteText(w io.Writer) {
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "  %s: %d row(s), e.g. row %s\n    %s\n", p.Key, p.Count, joinRows(p.Rows), p.Example)
 		}
-	}
-	if s.Aborted != "" {
-		fmt.Fprintf(w, "Stopped early: %s\n", s.Aborted)
 	}
 	if s.MigrationRows > 0 && s.Command != "status" {
 		fmt.Fprintf(w, "The whole migration (every file fed into it so far): %d rows\n", s.MigrationRows)
@@ -99,6 +103,9 @@ func (s *Summary) WriteText(w io.Writer) {
 		fmt.Fprintf(w, ", %.1f rows/s", s.Rate)
 	}
 	fmt.Fprintln(w)
+	if s.Aborted != "" {
+		fmt.Fprintf(w, "Stopped early: %s\n", s.Aborted)
+	}
 }
 
 func joinRows(rows []int) string {
