@@ -23,7 +23,8 @@ type runOptions struct {
 	burst, workers, retries                        int
 	timeout, maxOutage, grace                      time.Duration
 	dryRun, restart, noProgress, resendInDoubt     bool
-	maxInvalid                                     string
+	maxInvalid, show                               string
+	showEach                                       int
 
 	*streams
 }
@@ -76,7 +77,9 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.DurationVar(&o.grace, "grace", send.DefaultGrace, "after Ctrl-C, how long requests in flight may take to finish")
 	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder: its ledger and result files (default: the input's folder)")
 	sheetFlag(f, &o.sheet)
-	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and print the first bodies that would be sent; send nothing")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and show what would be sent; send nothing, write nothing; exit code as validate")
+	f.IntVar(&o.showEach, "show-each", 3, "--dry-run: show the first N rows of each status (valid rows as the JSON that would be sent)")
+	f.StringVar(&o.show, "show", "", "--dry-run: also show these rows, as the spreadsheet numbers them, e.g. 5,12,40-45")
 	f.BoolVar(&o.restart, "restart", false, "start the migration over: its ledger is renamed (never deleted) and every valid row is sent again")
 	f.BoolVar(&o.resendInDoubt, "resend-in-doubt", false, "send rows that ended in_doubt again (after checking them in Onlinewerkrooster)")
 	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
@@ -94,6 +97,12 @@ func runRun(ctx context.Context, o *runOptions) error {
 	m, err := mapping.Load(o.mappingPath)
 	if err != nil {
 		return withCode(exitUsage, err)
+	}
+	var show map[int]bool
+	if o.show != "" {
+		if show, err = importer.ParseRows(o.show); err != nil {
+			return withCode(exitUsage, err)
+		}
 	}
 	tag := ""
 	if !o.dryRun {
@@ -115,7 +124,7 @@ func runRun(ctx context.Context, o *runOptions) error {
 	defer stop()
 	opts := importer.RunOptions{
 		Input:  importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
-		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, Restart: o.restart, Stdout: o.out,
+		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, ShowEach: o.showEach, Show: show, Restart: o.restart, Stdout: o.out,
 		APITag: tag, FreshLedger: o.useSandbox, ResendInDoubt: o.resendInDoubt, SummaryJSON: o.summaryJSON,
 		Submit: send.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
@@ -137,6 +146,8 @@ func runRun(ctx context.Context, o *runOptions) error {
 		return withCode(exitAborted, runErr)
 	case runErr != nil:
 		return withCode(exitUsage, runErr)
+	case o.dryRun && sum.Counts[row.StatusValid] != sum.Rows:
+		return silentExit(exitSome) // as validate: some rows would not be sent
 	case o.dryRun:
 		return nil
 	}
@@ -172,6 +183,8 @@ func checkRunFlags(o *runOptions) (importer.Threshold, error) {
 		return importer.Threshold{}, errors.New("--retries must be between 0 and 100")
 	case o.timeout <= 0:
 		return importer.Threshold{}, errors.New("--timeout must be more than 0, for example 30s")
+	case o.showEach < 0:
+		return importer.Threshold{}, errors.New("--show-each must be 0 or more")
 	case o.maxOutage <= 0:
 		return importer.Threshold{}, errors.New("--max-outage must be more than 0, for example 2m")
 	}

@@ -34,6 +34,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 		wantOut  string // in stdout
 	}{
 		{"version", nil, []string{"version"}, 0, "", "owr-import "},
+		{"dry run exits as validate", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--dry-run", "--show", "11"}, 1, "", "row 11 is invalid and would not be sent"},
+		{"bad --show", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--dry-run", "--show", "9-2"}, 2, "--show", ""},
 		{"no file", nil, []string{"validate", "--mapping", "samples/mapping.yaml"}, 2, "name the export file", ""},
 		{"unknown flag", nil, []string{"validate", "x.csv", "--mapingg", "m.yaml"}, 2, "unknown flag", ""},
 		{"missing mapping file", nil, []string{"validate", "samples/customers.csv", "--mapping", filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml", ""},

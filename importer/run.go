@@ -19,6 +19,11 @@ type RunOptions struct {
 	Submit     send.SubmitOptions
 	MaxInvalid Threshold
 	DryRun     bool
+	// ShowEach is how many rows of each status --dry-run shows (valid rows
+	// as the JSON that would be sent, the others with their problems);
+	// Show names rows it shows whatever their status.
+	ShowEach int
+	Show     map[int]bool
 	// Restart moves the migration's ledger aside and starts over.
 	Restart bool
 	// ResendInDoubt sends rows that ended in_doubt again; otherwise an
@@ -67,6 +72,9 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if notSent := pass.invalid + pass.duplicate; !pass.fedBack && opts.MaxInvalid.Exceeded(notSent, pass.rows) {
 		return guardStop(ctx, opts, pass, sum, start)
 	}
+	if why := pass.mappingLooksWrong(); why != "" {
+		return nil, &row.InputError{Path: opts.Path, Message: why, Hint: "Run `owr-import validate` to see every row."}
+	}
 	dir, err := migrationFolder(opts.Path, opts.OutDir)
 	if err != nil {
 		return nil, err
@@ -105,9 +113,13 @@ func dryRun(ctx context.Context, opts RunOptions, pass *checkPass, sum *Summary,
 	if out == nil {
 		out = io.Discard
 	}
-	fmt.Fprintf(out, "Dry run: nothing is sent. %d of %d rows are valid. The first valid rows would be sent as:\n", pass.valid, pass.rows)
+	fmt.Fprintf(out, "Dry run: nothing is sent. %d of %d rows are valid.\n", pass.valid, pass.rows)
 	for _, b := range pass.samples {
-		fmt.Fprintf(out, "row %d:\n%s\n", b.row, b.body)
+		if b.status == row.StatusValid {
+			fmt.Fprintf(out, "row %d would be sent as:\n%s\n", b.row, b.body)
+		} else {
+			fmt.Fprintf(out, "row %d is %s and would not be sent: %s\n", b.row, b.status, b.why)
+		}
 	}
 	if notSent := pass.invalid + pass.duplicate; !pass.fedBack && opts.MaxInvalid.Exceeded(notSent, pass.rows) {
 		fmt.Fprintf(out, "Warning: %d of %d rows cannot be sent, more than --max-invalid %s allows: a real run would stop before sending anything. Check the mapping with `owr-import validate`.\n",

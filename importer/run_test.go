@@ -295,14 +295,23 @@ func TestRunDryRunSendsNothing(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "klanten.csv", testCSV)
 	opts := testRunOptions(t, in, nil)
-	opts.DryRun = true
+	opts.DryRun, opts.ShowEach, opts.Show = true, 1, map[int]bool{4: true}
 	var out strings.Builder
 	opts.Stdout = &out
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `"extCustomerId": 1001`) || !strings.Contains(out.String(), `"streetNumber": "12 bus 3"`) {
-		t.Errorf("dry run printed:\n%s", out.String())
+	for _, want := range []string{
+		"row 2 would be sent as:", `"extCustomerId": 1001`, `"streetNumber": "12 bus 3"`, // the first valid row
+		"row 4 is invalid and would not be sent: Gemeente", // named with --show
+		"row 5 is duplicate", // the first duplicate
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "row 3 would be sent") {
+		t.Errorf("dry run showed more valid rows than --show-each 1:\n%s", out.String())
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("dry run sent %d requests", n)
@@ -376,5 +385,60 @@ func TestRunFedBackStatusIsNotTrusted(t *testing.T) {
 	}
 	if sum.Counts[row.StatusConflict] != 1 {
 		t.Errorf("a row fed back as in_doubt, unknown to the ledger, answered 409: %v, want conflict", sum.Counts)
+	}
+}
+
+// TestRunWrongIDColumnSendsNothing: a postcode mapped to extCustomerId
+// repeats in most rows; the run stops before sending, whatever
+// --max-invalid allows.
+func TestRunWrongIDColumnSendsNothing(t *testing.T) {
+	srv := sandboxtest.Start(t, sandbox.Faults{})
+	var b strings.Builder
+	b.WriteString("Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n")
+	for i := range 40 {
+		postcode := []int{9000, 1000, 2000, 3000, 8000}[i%5]
+		fmt.Fprintf(&b, "%d;K-%d;Klant %d;BE0417497106;Markt %d;9000;Gent\n", postcode, i, i, i+1)
+	}
+	in := writeFile(t, t.TempDir(), "klanten.csv", b.String())
+	opts := testRunOptions(t, in, testClient(t, srv, ""))
+	opts.MaxInvalid = Threshold{Percent: 100, IsPercent: true}
+	_, err := Run(context.Background(), opts)
+	var ie *row.InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "extCustomerId repeats an earlier row's value in 35 of 40 rows") {
+		t.Fatalf("Run: %v, want the wrong-mapping stop", err)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("sent %d requests", n)
+	}
+}
+
+func TestParseRows(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []int
+		bad  bool
+	}{
+		{in: "5", want: []int{5}},
+		{in: " 5, 12 ,40-42", want: []int{5, 12, 40, 41, 42}},
+		{in: "3-3", want: []int{3}},
+		{in: "0", bad: true}, {in: "5-2", bad: true}, {in: "x", bad: true}, {in: "1-1000000", bad: true}, {in: "-3", bad: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseRows(tt.in)
+		if (err != nil) != tt.bad {
+			t.Errorf("ParseRows(%q) error %v", tt.in, err)
+			continue
+		}
+		if tt.bad {
+			continue
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("ParseRows(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+		for _, r := range tt.want {
+			if !got[r] {
+				t.Errorf("ParseRows(%q) lacks %d", tt.in, r)
+			}
+		}
 	}
 }

@@ -50,3 +50,36 @@ func (t Threshold) String() string {
 	}
 	return strconv.Itoa(t.Count)
 }
+
+// maxShownRows bounds --show, so a typo such as 1-1000000 cannot print a
+// million bodies.
+const maxShownRows = 1000
+
+// ParseRows reads --show: row numbers and ranges as a spreadsheet shows
+// them, "5,12,40-45".
+func ParseRows(s string) (map[int]bool, error) {
+	rows := map[int]bool{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		from, err1 := strconv.Atoi(strings.TrimSpace(lo))
+		to := from
+		var err2 error
+		if isRange {
+			to, err2 = strconv.Atoi(strings.TrimSpace(hi))
+		}
+		if err1 != nil || err2 != nil || from < 1 || to < from {
+			return nil, fmt.Errorf("--show %q: write row numbers as the spreadsheet shows them, such as 5,12,40-45", s)
+		}
+		if to-from >= maxShownRows || len(rows)+to-from >= maxShownRows {
+			return nil, fmt.Errorf("--show %q names more than %d rows; use validate to see them all", s, maxShownRows)
+		}
+		for r := from; r <= to; r++ {
+			rows[r] = true
+		}
+	}
+	return rows, nil
+}
