@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -47,19 +48,30 @@ func loadKeys(keyFile string, getenv func(string) string) (apiKeys, error) {
 	return k, nil
 }
 
+// maxKeyFile is the largest key file read: two keys and some comments.
+const maxKeyFile = 64 << 10
+
 // readKeyFile reads KEY=value lines; blank lines and # comments are allowed.
 // Errors name the line number only, never its content.
 func readKeyFile(path string) (apiKeys, error) {
-	st, err := os.Stat(path)
+	notKeys := fmt.Errorf("the key file %s is not a small text file with OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines", path)
+	f, err := os.Open(path)
 	if err != nil {
 		return apiKeys{}, fmt.Errorf("reading the key file: %w", err)
 	}
-	if st.IsDir() || st.Size() > 64<<10 {
-		return apiKeys{}, fmt.Errorf("the key file %s is not a small text file with OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines", path)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return apiKeys{}, notKeys
 	}
-	data, err := os.ReadFile(path)
+	// Read at most one byte more than a key file can hold: a device such as
+	// /dev/zero, or a huge file named by mistake, is refused at once instead
+	// of read until memory runs out. A pipe (<(...) in a shell) still works.
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
 		return apiKeys{}, fmt.Errorf("reading the key file: %w", err)
+	}
+	if len(data) > maxKeyFile {
+		return apiKeys{}, notKeys
 	}
 	// Notepad and PowerShell write UTF-8 or UTF-16 with a byte-order mark.
 	if decoded, _, err := transform.Bytes(unicode.BOMOverride(unicode.UTF8.NewDecoder()), data); err == nil {

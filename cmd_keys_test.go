@@ -46,3 +46,22 @@ func TestReadKeyFile(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyFileEndless: a device that never ends is refused at once, within
+// a bounded read, instead of growing until memory runs out.
+func TestKeyFileEndless(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	_, err := readKeyFile("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "not a small text file") {
+		t.Fatalf("readKeyFile(/dev/zero) = %v", err)
+	}
+	big := filepath.Join(t.TempDir(), "big.env")
+	if err := os.WriteFile(big, []byte("OWR_API_KEY=a\n"+strings.Repeat("#\n", 40<<10)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readKeyFile(big); err == nil {
+		t.Fatal("a key file over 64 KiB was read")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
 	"owr-import/importer/send"
@@ -158,6 +159,10 @@ func runRun(ctx context.Context, o *runOptions) error {
 	return nil
 }
 
+// maxRate is the highest --rate accepted: far above what the API serves,
+// low enough that a typo (1e9) is caught rather than taken as "no limit".
+const maxRate = 10000
+
 // checkRunFlags catches flag mistakes before any file is read.
 func checkRunFlags(o *runOptions) (importer.Threshold, error) {
 	targets := 0
@@ -173,20 +178,22 @@ func checkRunFlags(o *runOptions) (importer.Threshold, error) {
 		return importer.Threshold{}, errors.New("name where to send the rows: --env dev, --env prod, --base-url URL, or --sandbox to rehearse on this computer")
 	}
 	switch {
-	case o.rate < 0:
-		return importer.Threshold{}, errors.New("--rate must be 0 (no limit) or more")
-	case o.burst < 1:
-		return importer.Threshold{}, errors.New("--burst must be at least 1")
+	case !(o.rate >= 0 && o.rate <= maxRate): // NaN fails both comparisons
+		return importer.Threshold{}, fmt.Errorf("--rate must be a number from 0 (no limit) to %d requests per second", maxRate)
+	case o.burst < 1 || o.burst > 1000:
+		return importer.Threshold{}, errors.New("--burst must be between 1 and 1000")
 	case o.workers < 1 || o.workers > 64:
 		return importer.Threshold{}, errors.New("--workers must be between 1 and 64")
 	case o.retries < 0 || o.retries > 100:
 		return importer.Threshold{}, errors.New("--retries must be between 0 and 100")
-	case o.timeout <= 0:
-		return importer.Threshold{}, errors.New("--timeout must be more than 0, for example 30s")
+	case o.timeout <= 0 || o.timeout > 10*time.Minute:
+		return importer.Threshold{}, errors.New("--timeout must be more than 0 and at most 10m, for example 30s")
 	case o.showEach < 0:
 		return importer.Threshold{}, errors.New("--show-each must be 0 or more")
-	case o.maxOutage <= 0:
-		return importer.Threshold{}, errors.New("--max-outage must be more than 0, for example 2m")
+	case o.maxOutage <= 0 || o.maxOutage > 24*time.Hour:
+		return importer.Threshold{}, errors.New("--max-outage must be more than 0 and at most 24h, for example 2m")
+	case o.grace < 0 || o.grace > 10*time.Minute:
+		return importer.Threshold{}, errors.New("--grace must be from 0 to 10m, for example 10s")
 	}
 	return importer.ParseThreshold(o.maxInvalid)
 }

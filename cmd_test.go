@@ -34,6 +34,12 @@ func TestExitCodesAndMessages(t *testing.T) {
 		wantOut  string // in stdout
 	}{
 		{"version", nil, []string{"version"}, 0, "", "owr-import "},
+		{"rate NaN", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--rate", "NaN"}, 2, "--rate must be", ""},
+		{"rate Inf", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--rate", "+Inf"}, 2, "--rate must be", ""},
+		{"rate absurd", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--rate", "1e9"}, 2, "--rate must be", ""},
+		{"max-invalid NaN", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--max-invalid", "NaN%"}, 2, "--max-invalid", ""},
+		{"timeout absurd", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--timeout", "100h"}, 2, "--timeout must be", ""},
+		{"burst negative", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--sandbox", "--burst", "-1"}, 2, "--burst must be", ""},
 		{"dry run exits as validate", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--dry-run", "--show", "11"}, 1, "", "row 11 is invalid and would not be sent"},
 		{"bad --show", nil, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--dry-run", "--show", "9-2"}, 2, "--show", ""},
 		{"no file", nil, []string{"validate", "--mapping", "samples/mapping.yaml"}, 2, "name the export file", ""},

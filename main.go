@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"owr-import/importer/row"
 
 	"github.com/spf13/cobra"
 )
@@ -114,7 +115,8 @@ func run(args []string, s *streams) int {
 	if err != nil {
 		var quiet silentExit
 		if !errors.As(err, &quiet) {
-			fmt.Fprintln(s.err, "error:", err)
+			// The message may quote a header, a cell or an API answer.
+			fmt.Fprintln(s.err, "error:", row.Printable(err.Error()))
 		}
 	}
 	return exitCodeFor(err)

@@ -41,3 +41,23 @@ func TestLookAlikeHeadersNoted(t *testing.T) {
 		t.Errorf("counts %v: the row reads Naam and is valid", sum.Counts)
 	}
 }
+
+// TestSummaryIsPrintable: escape sequences in a header or a cell never reach
+// the terminal raw.
+func TestSummaryIsPrintable(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten\x1b[2J.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente;\x1b[2JX;\x1b[2JX\n"+
+		"10\x1b[31m01;K-1;Bakker;BE0417497106;Markt 1;9000;Gent;a;b\n")
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	sum.WriteText(&out)
+	if strings.ContainsRune(out.String(), 0x1b) {
+		t.Errorf("the summary prints an escape character raw:\n%q", out.String())
+	}
+	if !strings.Contains(out.String(), `\x1b`) {
+		t.Errorf("the summary does not show the escape as text:\n%s", out.String())
+	}
+}

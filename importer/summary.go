@@ -56,7 +56,15 @@ var statusOrder = []row.Status{
 }
 
 // WriteText prints the summary for a person.
+// Every text in it may come from the file or the API (headers, cells, error
+// bodies), so the whole summary is made printable on a terminal first.
 func (s *Summary) WriteText(w io.Writer) {
+	var b strings.Builder
+	s.writeText(&b)
+	io.WriteString(w, row.Printable(b.String()))
+}
+
+func (s *Summary) writeText(w io.Writer) {
 	if s.Aborted != "" {
 		// Said first, before any detail, and again last: it is what the
 		// consultant must act on.

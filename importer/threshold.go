@@ -20,7 +20,7 @@ func ParseThreshold(s string) (Threshold, error) {
 	s = strings.TrimSpace(s)
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v < 0 || v > 100 {
+		if err != nil || !(v >= 0 && v <= 100) { // NaN fails both comparisons
 			return Threshold{}, fmt.Errorf("--max-invalid %q: write a percentage from 0%% to 100%%, such as 20%%", s)
 		}
 		return Threshold{Percent: v, IsPercent: true}, nil
