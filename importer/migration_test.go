@@ -440,3 +440,21 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestRunRemovesStaleTemporaryFiles: a run killed while writing leaves a
+// hidden temporary file with client data; the next run of the migration
+// removes it.
+func TestRunRemovesStaleTemporaryFiles(t *testing.T) {
+	_, dir, opts := firstRun(t)
+	stale := writeFile(t, dir, ".klanten.results.csv.123456.tmp", "half a file of client data")
+	other := writeFile(t, dir, ".someone-else.csv.1.tmp", "not ours")
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("a file that is not the migration's was removed: %v", err)
+	}
+}

@@ -52,6 +52,8 @@ func (m *migration) placeResults(orig, in ledger.Input, sum *Summary) (resultPat
 		}
 		*path = placed
 	}
+	removeStale(p.Results)
+	removeStale(p.Failed)
 	return p, checkWritable(p.Results, p.Failed)
 }
 
@@ -164,4 +166,21 @@ func checkWritable(paths ...string) error {
 		}
 	}
 	return nil
+}
+
+// removeStale deletes the temporary files a killed run left beside path
+// (result files are written to ".NAME.*.tmp" and renamed when complete).
+// Only this migration's result names are touched, and only while its lock
+// is held, so no other run can be writing them.
+func removeStale(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	prefix := "." + filepath.Base(path) + "."
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ".tmp") {
+			os.Remove(filepath.Join(filepath.Dir(path), n))
+		}
+	}
 }
