@@ -105,8 +105,9 @@ func (d *decoder) fieldEntry(fs *fieldSpec, key string, kp pos, n ast.Node) bool
 			d.errs.add(vp, fmt.Sprintf("join of %s should be the text between the cells, found %s", name, describe(n)), `For example: join: " bus ", or join: "" to glue the cells together.`)
 			return false
 		}
-		fs.join, fs.hasJoin, fs.joinPos = rawScalar(n, text), true, vp
-		return true
+		join, ok := d.oneLine(rawScalar(n, text), vp, "join of "+name)
+		fs.join, fs.hasJoin, fs.joinPos = join, true, vp
+		return ok
 	case "transform":
 		return d.transforms(fs, n, vp)
 	case "severity":

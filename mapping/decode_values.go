@@ -53,6 +53,9 @@ func (d *decoder) values(fs *fieldSpec, n ast.Node, vp pos) bool {
 	matched := make(map[string]int) // folded texts, to fs.values
 	for _, mv := range entries {
 		text, kp, ok := d.valueText(mv, seen)
+		if ok {
+			text, ok = d.oneLine(text, kp, "a text in values of "+name)
+		}
 		if !ok {
 			good = false
 			continue
@@ -141,9 +144,12 @@ func (d *decoder) valueEntry(name, text string, kp pos, n ast.Node) (valueSpec, 
 			d.errs.add(vp, fmt.Sprintf("in values of %s, %s, found %s", name, what, describeValue(mv.Value)), form+".")
 			good = false
 		case key == "value":
-			v.value, v.hasValue, v.at = got, true, vp
+			v.value, v.hasValue, v.at = got, true, vp // checked with the field's constants
 		default:
-			v.invalid, hasInvalid, v.at = got, true, vp
+			if v.invalid, ok = d.oneLine(got, vp, "the reason in values of "+name); !ok {
+				good = false
+			}
+			hasInvalid, v.at = true, vp
 		}
 	}
 	switch {
@@ -155,6 +161,18 @@ func (d *decoder) valueEntry(name, text string, kp pos, n ast.Node) (valueSpec, 
 		return v, false
 	}
 	return v, good
+}
+
+// oneLine is cleanLine for a text of the mapping file that becomes part
+// of what is sent or shown (what names it): its line breaks become
+// spaces, and a control character is an error at p.
+func (d *decoder) oneLine(text string, p pos, what string) (string, bool) {
+	clean, f := cleanLine(text)
+	if f.failed() {
+		d.errs.add(p, fmt.Sprintf("%s cannot be used: %s", what, f.msg), "Write it again without the invisible character.")
+		return "", false
+	}
+	return clean, true
 }
 
 // foldKey is the form in which cell texts and the texts of values: are

@@ -144,7 +144,7 @@ func plainPipelines() []pipeline {
 
 var plainSeeds = []string{"1000", "0", "01", "1 001", "400.148", "'400178", "400148,00", "999999999999999", "9999999999999999", "9007199254740992",
 	"BE0400000086", "BE0400000087", "BE2417497106", "0417497106", "BE 0417.497.106", "NL123456789B01",
-	"9000", "9000.0", "B-9000", "Gent", "België", "x", strings.Repeat("x", 255), strings.Repeat("x", 256), strings.Repeat("é", 200)}
+	"9000", "9000.0", "B-9000", "Gent", "België", "x", "Acme\nNV", "Acme\x1b[31m", "Acme\u202e", "Acme\tNV BVBA", "\xff", strings.Repeat("x", 255), strings.Repeat("x", 256), strings.Repeat("é", 200)}
 
 // checkPasses fails when passes says a pipeline keeps v but running it
 // gives anything else.
@@ -187,6 +187,49 @@ func FuzzPasses(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		if v = trimCell(v); v != "" {
 			checkPasses(t, ps, v)
+		}
+	})
+}
+
+// TestWordChecks checks the eight-bytes-at-a-time tests of lineClean and
+// allDigits against their definitions, for every byte value at every
+// place of a word, beside every byte value at the next place.
+func TestWordChecks(t *testing.T) {
+	for pos := range 8 {
+		for a := range 256 {
+			for b := range 256 {
+				word := []byte("aaaaaaaa")
+				digits := []byte("12345678")
+				word[pos], digits[pos] = byte(a), byte(a)
+				if pos < 7 {
+					word[pos+1], digits[pos+1] = byte(b), byte(b)
+				} else if b > 0 {
+					break
+				}
+				clean, allDigit := true, true
+				for i := range 8 {
+					clean = clean && word[i] >= 0x20 && word[i] < 0x7F
+					allDigit = allDigit && '0' <= digits[i] && digits[i] <= '9'
+				}
+				if got := suspectBytes(load64(string(word))) == 0; got != clean {
+					t.Fatalf("suspectBytes(%q) == 0 is %v", word, got)
+				}
+				if got := nonDigitBytes(load64(string(digits))) == 0; got != allDigit {
+					t.Fatalf("nonDigitBytes(%q) == 0 is %v", digits, got)
+				}
+			}
+		}
+	}
+}
+
+// FuzzAllDigits compares allDigits with isDigits.
+func FuzzAllDigits(f *testing.F) {
+	for _, s := range []string{"", "1", "123", "1234", "12345678", "123456789012345678", "1234a678", "12/4", "１２"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if allDigits(s) != isDigits(s) {
+			t.Fatalf("allDigits(%q) = %v", s, allDigits(s))
 		}
 	})
 }

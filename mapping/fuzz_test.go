@@ -165,3 +165,64 @@ func FuzzFoldKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCleanLine checks the line clean-up of every text field: it never
+// panics; it either fails with a control_character problem whose message
+// holds no control character itself, or returns one line of valid text
+// that it keeps as it is when given again; and lineClean, its quick
+// answer, says "unchanged" exactly when it is.
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{"Acme NV", "Acme\r\nNV", "a \t b", "\x1b[31mred", "Liège", "\u2028", "a\u202eb", "\xff", "12345678\n", "1234567\x7f", "\u0085x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, fail := cleanLine(s)
+		if fail.failed() {
+			if fail.kind != KindControl || out != "" || !lineCleanSlow(fail.msg) || !utf8.ValidString(fail.msg) {
+				t.Fatalf("cleanLine(%q) = %q, %+v", s, out, fail)
+			}
+		} else {
+			if !utf8.ValidString(out) || !lineCleanSlow(out) {
+				t.Fatalf("cleanLine(%q) = %q, not one line of text", s, out)
+			}
+			if again, f := cleanLine(out); f.failed() || again != out {
+				t.Fatalf("cleanLine(cleanLine(%q)) = %q, %+v", s, again, f)
+			}
+		}
+		if got, want := lineClean(s), !fail.failed() && out == s; got != want {
+			t.Fatalf("lineClean(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// FuzzApplyText checks the quick look at text cells written out in
+// Apply's loop against cleanLine: a cell is sent cleaned, or refused with
+// a control_character problem, never sent as it is with a control
+// character in it.
+func FuzzApplyText(f *testing.F) {
+	for _, s := range []string{"Acme", "Acme NV", "Onderneming 12 BV", "Onderneming 123456 BVBA", "Gent\n", "Ge\x1bnt", "Liège", "a\tb", "K-1000\x7f", "12345678901234567890123\x00", strings.Repeat("x", 256)} {
+		f.Add(s)
+	}
+	b := mustBind(f, applyMapping, applyHeader)
+	m := b.NewMapper()
+	f.Fuzz(func(t *testing.T, cell string) {
+		c, problems := m.Apply(row(2, cell))
+		want, fail := cleanLine(strings.TrimSpace(cell))
+		switch {
+		case fail.failed():
+			if c.Name != "" || len(problems) != 1 || problems[0].Kind != KindControl {
+				t.Fatalf("%q: name %q, problems %+v; want a control_character problem", cell, c.Name, problems)
+			}
+		case want == "":
+			if len(problems) != 1 || problems[0].Kind != KindMissing {
+				t.Fatalf("%q: problems %+v", cell, problems)
+			}
+		case utf8.RuneCountInString(want) > maxValueLen:
+			if len(problems) != 1 || problems[0].Kind != KindTooLong {
+				t.Fatalf("%q: problems %+v", cell, problems)
+			}
+		case c.Name != want || len(problems) > 0:
+			t.Fatalf("%q: name %q, problems %+v; want %q", cell, c.Name, problems, want)
+		}
+	})
+}

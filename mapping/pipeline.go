@@ -155,12 +155,19 @@ func (p *pipeline) runWith(v string, addr *addrSplit) (out string, f failure, wa
 	if v == "" {
 		return "", failure{}, false
 	}
+	// The same address cell feeds street and house_number: the second
+	// finds it already split, so already clean.
+	if (addr == nil || !addr.ok || addr.in != v) && !lineClean(v) {
+		if v, f = cleanLine(v); f.failed() {
+			return "", f, false
+		}
+	}
 	if p.values != nil {
 		if out, f, warn, ok := p.lookUp(v); ok {
 			return out, f, warn
 		}
 	}
-	seen := v // messages quote the cell as the consultant sees it in the file
+	seen := v // messages quote the cell as the consultant sees it in the file, on one line
 	var note failure
 	for _, st := range p.funcs {
 		switch {
