@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"owr-import/importer/row"
+	"owr-import/importer/source"
 	"strings"
 
 	"owr-import/mapping"
@@ -118,16 +119,18 @@ func mappedStatus(problems []mapping.Problem) row.Status {
 // same work: mapping in parallel, then settle in row order.)
 type checker struct {
 	mapper *mapping.Mapper
+	long   *longCells
 	dups   *duplicateIndex
 	sink   uint64 // keeps touchAll's reads from being optimised away
 }
 
-func newChecker(b *mapping.Binding) *checker {
-	return &checker{mapper: b.NewMapper(), dups: newDuplicateIndex()}
+func newChecker(b *mapping.Binding, src source.Source) *checker {
+	return &checker{mapper: b.NewMapper(), long: newLongCells(src), dups: newDuplicateIndex()}
 }
 
 func (c *checker) check(rec row.Record) verdict {
-	v := newVerdict(c.mapper.Apply(rec.Values))
+	cust, list := c.mapper.Apply(rec.Values)
+	v := newVerdict(cust, c.long.check(rec, list))
 	c.settle(rec.Row, &v, c.dups.keysOf(&v.Customer))
 	return v
 }

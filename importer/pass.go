@@ -28,7 +28,7 @@ func openPass(in Input) (*rowPass, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowPass{src: src, binding: binding, chk: newChecker(binding)}, nil
+	return &rowPass{src: src, binding: binding, chk: newChecker(binding, src)}, nil
 }
 
 // errStopPass ends a pass early without an error: each returns nil.

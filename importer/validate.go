@@ -54,7 +54,7 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding), problems: newTally()}
+	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding, src), problems: newTally()}
 	vp.enc, _ = w.(report.RowEncoder)
 	if vp.enc != nil {
 		vp.validLast = vp.enc.AppendLast(nil, []string{string(row.StatusValid), ""})
@@ -196,6 +196,7 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 	var last [2]string
 	for _, rec := range b.recs {
 		c, list := mapper.Apply(rec.Values)
+		list = vp.chk.long.check(rec, list)
 		r := mappedRow{keys: vp.chk.dups.keysOf(&c)}
 		status := row.StatusValid
 		if len(list) > 0 {

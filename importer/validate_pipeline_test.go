@@ -69,7 +69,7 @@ func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 		t.Fatal(err)
 	}
 	counts := map[row.Status]int{}
-	chk := newChecker(binding)
+	chk := newChecker(binding, src)
 	for {
 		rec, err := src.Next()
 		if errors.Is(err, io.EOF) {

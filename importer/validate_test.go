@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"owr-import/importer/row"
 	"path/filepath"
@@ -139,4 +141,98 @@ func TestValidateXLSXGolden(t *testing.T) {
 		b.WriteByte('\n')
 	}
 	checkGolden(t, "validate_results.golden.xlsx.txt", []byte(b.String()))
+}
+
+// TestValidateLongWorkbookCell: a workbook cell longer than a spreadsheet
+// cell holds makes its row invalid, naming the cell, on both the fast
+// (validate) and the run path, instead of being cut in the results.
+func TestValidateLongWorkbookCell(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	rows := [][]any{
+		{"Klant ID", "Klantnummer", "Naam", "BTW", "Adres", "Postcode", "Gemeente", "Notities"},
+		{"1001", "K-1", "Bakker", "BE0417497106", "Markt 1", "9000", "Gent", "LONGCELL"},
+		{"1002", "K-2", "Slager", "BE0417497106", "Markt 2", "9000", "Gent", strings.Repeat("x", 32767)},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// excelize cuts a cell it writes at 32,767 characters: the long cell is
+	// put into the workbook's XML afterwards, as another program could.
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "klanten.xlsx")
+	writeZipReplacing(t, in, buf.Bytes(), "LONGCELL", strings.Repeat("é", 40000))
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[row.StatusInvalid] != 1 || sum.Counts[row.StatusValid] != 1 {
+		t.Fatalf("counts %v, want the 40,000-character row invalid and the 32,767 one valid", sum.Counts)
+	}
+	if len(sum.Problems) == 0 || sum.Problems[0].Key != "cell_too_long" || !strings.Contains(sum.Problems[0].Example, "H2 holds 40000 characters") {
+		t.Errorf("problems %+v", sum.Problems)
+	}
+	pass, err := openPass(Input{Path: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pass.Close()
+	statuses := []row.Status{}
+	if _, err := pass.each(context.Background(), func(_ row.Record, v verdict) error {
+		statuses = append(statuses, v.Status)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(statuses) != 2 || statuses[0] != row.StatusInvalid || statuses[1] != row.StatusValid {
+		t.Errorf("the run path says %v", statuses)
+	}
+}
+
+// writeZipReplacing writes the zip in data to path with old replaced by new
+// in every entry.
+func writeZipReplacing(t *testing.T, path string, data []byte, old, new string) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	zw := zip.NewWriter(out)
+	found := false
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found = found || bytes.Contains(b, []byte(old))
+		w, err := zw.Create(e.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(bytes.ReplaceAll(b, []byte(old), []byte(new))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !found {
+		t.Fatalf("%q is not in the workbook", old)
+	}
 }
