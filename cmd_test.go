@@ -124,6 +124,7 @@ func TestKeysNeverWritten(t *testing.T) {
 		{env, []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0", "--summary-json", filepath.Join(dir, "s.json")}},
 		{wrongEnv, []string{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0"}},
 		{env, []string{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0"}},
+		{nil, []string{"status", "--base-url", srv.URL, "--out-dir", dir, "--summary-json", filepath.Join(dir, "status.json")}},
 	} {
 		code, out, errOut := runCLI(t, c.env, c.args...)
 		if code == 2 {
@@ -133,7 +134,7 @@ func TestKeysNeverWritten(t *testing.T) {
 	}
 	files, _ := os.ReadDir(dir)
 	if len(files) < 6 {
-		t.Errorf("expected result, failed-rows and journal files, got %d files", len(files))
+		t.Errorf("expected result, failed-rows and ledger files, got %d files", len(files))
 	}
 	for _, secret := range []string{apiKey, customerKey} {
 		if strings.Contains(printed.String(), secret) {

@@ -140,7 +140,7 @@ func TestHostileInputs(t *testing.T) {
 					t.Errorf("peak memory %d MB", ru.Maxrss>>10)
 				}
 			}
-			if left, _ := filepath.Glob(filepath.Join(dir, "*.results.*")); len(left) > 0 {
+			if left, _ := filepath.Glob(filepath.Join(dir, "*.validated.*")); len(left) > 0 {
 				t.Errorf("a results file was written for an unusable input: %v", left)
 			}
 		})
