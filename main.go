@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"owr-import/importer/row"
+	"owr-import/internal/display"
 
 	"github.com/spf13/cobra"
 )
@@ -116,7 +116,7 @@ func run(args []string, s *streams) int {
 		var quiet silentExit
 		if !errors.As(err, &quiet) {
 			// The message may quote a header, a cell or an API answer.
-			fmt.Fprintln(s.err, "error:", row.Printable(err.Error()))
+			fmt.Fprintln(s.err, "error:", display.Text(err.Error()))
 		}
 	}
 	return exitCodeFor(err)

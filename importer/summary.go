@@ -6,6 +6,7 @@ import (
 	"io"
 	"owr-import/importer/report"
 	"owr-import/importer/row"
+	"owr-import/internal/display"
 	"path/filepath"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ var statusOrder = []row.Status{
 func (s *Summary) WriteText(w io.Writer) {
 	var b strings.Builder
 	s.writeText(&b)
-	io.WriteString(w, row.Printable(b.String()))
+	io.WriteString(w, display.Text(b.String()))
 }
 
 func (s *Summary) writeText(w io.Writer) {

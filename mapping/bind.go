@@ -145,7 +145,7 @@ func (idx headerIndex) missingHint(column string) string {
 }
 
 // quoteHeaders renders header names as `"a", "b"` for hints, escaped as
-// displayText does, so a header holding control characters or an escape
+// display.Line does, so a header holding control characters or an escape
 // sequence cannot garble the consultant's terminal.
 func quoteHeaders(names []string) string {
 	q := make([]string, len(names))

@@ -2,9 +2,8 @@ package mapping
 
 import (
 	"fmt"
+	"owr-import/internal/display"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // noteKind says why Guess chose (or could not choose) a column, so the draft
@@ -157,61 +156,16 @@ func (t *draftTexts) text(n guessNote, checked bool) string {
 // quoted writes a header or cell inside a comment or message: in double
 // quotes, escaped as displayText does.
 func quoted(s string) string {
-	return `"` + displayText(s) + `"`
-}
-
-// displayText makes text from a client's file safe to print anywhere a
-// consultant reads it (YAML comments, terminal output, hints): one line, and
-// every control character, escape sequence introducer (ESC, CSI), format
-// character (bidirectional overrides, zero-width characters), line or
-// paragraph separator and invalid UTF-8 byte written as a visible Go-style
-// escape (\t, \x1b, \u202e). Printable text, accents included, is kept.
-func displayText(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || needsEscape(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case needsEscape(r) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case needsEscape(r) || r == utf8.RuneError:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func needsEscape(r rune) bool {
-	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+	return `"` + display.Line(s) + `"`
 }
 
 // UnusedText lists the columns the draft does not read, comma-separated and
-// escaped for a terminal (see displayText): what `mapping init` prints as
+// escaped for a terminal (see display.Line): what `mapping init` prints as
 // "Columns not used".
 func (d *Draft) UnusedText() string {
 	parts := make([]string, len(d.Unused))
 	for i, u := range d.Unused {
-		parts[i] = displayText(u)
+		parts[i] = display.Line(u)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"fmt"
+	"owr-import/internal/display"
 	"strconv"
 	"strings"
 	"unicode"
@@ -18,11 +19,11 @@ import (
 // The comments stay true after the consultant edits the mapping: the
 // header says they describe the export as it was when the draft was
 // written, and no comment claims what the mapping does now. Text taken from
-// the file (its name, headers, cells) is escaped (see displayText).
+// the file (its name, headers, cells) is escaped (see display.Line).
 func (d *Draft) YAML(sourceFile string) []byte {
 	t := &draftLanguages[d.lang]
 	var b bytes.Buffer
-	name := displayText(sourceFile)
+	name := display.Line(sourceFile)
 	line := func(format string, args ...any) {
 		fmt.Fprintf(&b, format, args...)
 		b.WriteByte('\n')
@@ -80,7 +81,7 @@ func (d *Draft) YAML(sourceFile string) []byte {
 		b.WriteByte('\n')
 		line(t.unusedTitle, quoted(sourceFile))
 		for _, u := range d.Unused {
-			line("#   - %s", displayText(u))
+			line("#   - %s", display.Line(u))
 		}
 	}
 	return b.Bytes()

@@ -34,19 +34,3 @@ func TestInputErrorUnwrap(t *testing.T) {
 		t.Error("errors.Is does not see the cause")
 	}
 }
-
-func TestPrintable(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain\ntext é", "plain\ntext é"},
-		{"\x1b[2J\x1b[31mred", `\x1b[2J\x1b[31mred`},
-		{"tab\there\r", `tab\x09here\x0d`},
-		{"c1 \u009b end", `c1 \x9b end`},
-		{"bad \xff byte", `bad \xff byte`},
-		{"nul\x00", `nul\x00`},
-	}
-	for _, tt := range tests {
-		if got := Printable(tt.in); got != tt.want {
-			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

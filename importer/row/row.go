@@ -6,7 +6,6 @@
 package row
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -115,37 +114,4 @@ type Origin struct {
 	// FirstSeen is "file:row" of a row without an extCustomerId that only
 	// exists in later files, where it was first read; "" = this row.
 	FirstSeen string
-}
-
-// Printable makes a text that may hold bytes from a file or an API answer
-// safe to print on a terminal: line breaks stay, every other control
-// character (an escape sequence could recolour or rewrite the screen) is
-// shown as \x1b or \u009b, and invalid UTF-8 as \xff.
-func Printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || (r != '\n' && unicode.IsControl(r)) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' || !unicode.IsControl(r):
-			b.WriteString(s[i : i+size])
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-		i += size
-	}
-	return b.String()
 }
