@@ -91,41 +91,53 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 }
 
 func runRun(ctx context.Context, o *runOptions) error {
-	threshold, err := checkRunFlags(o)
+	opts, err := runOptionsOf(o)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	m, err := mapping.Load(o.mappingPath)
-	if err != nil {
-		return withCode(exitUsage, err)
-	}
-	var show map[int]bool
-	if o.show != "" {
-		if show, err = importer.ParseRows(o.show); err != nil {
-			return withCode(exitUsage, err)
-		}
-	}
-	tag := ""
-	if !o.dryRun {
-		if tag, err = importer.APITag(o.env, o.baseURL, o.useSandbox); err != nil {
-			return withCode(exitUsage, err)
-		}
-	}
-	var client *owrapi.Client
 	if !o.dryRun {
 		target, err := openTarget(ctx, o)
 		if err != nil {
 			return withCode(exitUsage, err)
 		}
 		defer target.close()
-		client = target.client
+		opts.Client = target.client
 	}
-
 	ctx, stop := interruptible(ctx, o.err)
 	defer stop()
+	sum, runErr := importer.Run(ctx, opts)
+	if sum != nil {
+		sum.WriteText(o.out)
+	}
+	return runExit(sum, runErr, o.dryRun)
+}
+
+// runOptionsOf turns the flags into the importer's options, reading the
+// mapping; every mistake is found here, before the target is opened.
+func runOptionsOf(o *runOptions) (importer.RunOptions, error) {
+	threshold, err := checkRunFlags(o)
+	if err != nil {
+		return importer.RunOptions{}, err
+	}
+	m, err := mapping.Load(o.mappingPath)
+	if err != nil {
+		return importer.RunOptions{}, err
+	}
+	var show map[int]bool
+	if o.show != "" {
+		if show, err = importer.ParseRows(o.show); err != nil {
+			return importer.RunOptions{}, err
+		}
+	}
+	tag := ""
+	if !o.dryRun {
+		if tag, err = importer.APITag(o.env, o.baseURL, o.useSandbox); err != nil {
+			return importer.RunOptions{}, err
+		}
+	}
 	opts := importer.RunOptions{
-		Input:  importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
-		Client: client, MaxInvalid: threshold, DryRun: o.dryRun, ShowEach: o.showEach, Show: show, Restart: o.restart, Stdout: o.out,
+		Input:      importer.Input{Path: o.input, Mapping: m, Sheet: o.sheet, OutDir: o.outDir},
+		MaxInvalid: threshold, DryRun: o.dryRun, ShowEach: o.showEach, Show: show, Restart: o.restart, Stdout: o.out,
 		APITag: tag, FreshLedger: o.useSandbox, ResendInDoubt: o.resendInDoubt, SummaryJSON: o.summaryJSON,
 		Submit: send.SubmitOptions{
 			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
@@ -135,10 +147,11 @@ func runRun(ctx context.Context, o *runOptions) error {
 	if !o.noProgress {
 		opts.Progress = importer.ProgressOptions{Out: o.err, Terminal: o.errTTY}
 	}
-	sum, runErr := importer.Run(ctx, opts)
-	if sum != nil {
-		sum.WriteText(o.out)
-	}
+	return opts, nil
+}
+
+// runExit maps a run's end to its exit code.
+func runExit(sum *importer.Summary, runErr error, dryRun bool) error {
 	var abort *send.AbortError
 	switch {
 	case errors.As(runErr, &abort) && sum != nil:
@@ -147,13 +160,12 @@ func runRun(ctx context.Context, o *runOptions) error {
 		return withCode(exitAborted, runErr)
 	case runErr != nil:
 		return withCode(exitUsage, runErr)
-	case o.dryRun && sum.Counts[row.StatusValid] != sum.Rows:
+	case dryRun && sum.Counts[row.StatusValid] != sum.Rows:
 		return silentExit(exitSome) // as validate: some rows would not be sent
-	case o.dryRun:
+	case dryRun:
 		return nil
 	}
-	ok := sum.Counts[row.StatusCreated] + sum.Counts[row.StatusSkipped]
-	if ok != sum.Rows {
+	if sum.Counts[row.StatusCreated]+sum.Counts[row.StatusSkipped] != sum.Rows {
 		return silentExit(exitSome)
 	}
 	return nil
