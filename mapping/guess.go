@@ -170,115 +170,152 @@ func Guess(header []string, rows ...[]string) *Draft {
 	for _, row := range rows {
 		d.sampled = d.sampled || !isFooterRow(row)
 	}
-
-	placed := [numFields]int{}
-	for f := range placed {
-		placed[f] = -1
+	p := newPlacement(cols)
+	p.placeFields()
+	p.placeIDs()
+	if p.placed[fExtCustomerID] < 0 && len(p.rejected) > 0 {
+		d.missingWhy[fieldNames[fExtCustomerID]] = p.rejected[0]
 	}
-	notes := [numFields]guessNote{}
-	used := make([]bool, len(cols))
-	use := func(f field, i int) {
-		placed[f] = i
-		used[i] = true
-	}
-	for i, c := range cols {
-		if c.usable && c.role == roleField && placed[c.field] < 0 && c.field != fExtCustomerID {
-			use(c.field, i)
+	p.placeAddress()
+	p.draftFields(d)
+	for i, h := range header {
+		if h = trimSpace(h); h != "" && !p.used[i] && !isResultColumn(h) {
+			d.Unused = append(d.Unused, h)
 		}
 	}
+	return d
+}
 
-	// The ids. An id column must hold whole numbers; a code column feeds the
-	// number, and the id when no id column qualifies.
-	var rejected []guessNote
-	for i, c := range cols {
-		if !c.usable || placed[fExtCustomerID] >= 0 {
+// placement is Guess at work: which column each field reads, and why.
+type placement struct {
+	cols     []guessCol
+	placed   [numFields]int // column index per field; -1 = none
+	notes    [numFields]guessNote
+	used     []bool
+	rejected []guessNote // id columns turned down, with the reason
+	split    int         // the column split into street and house number; -1 = none
+}
+
+func newPlacement(cols []guessCol) *placement {
+	p := &placement{cols: cols, used: make([]bool, len(cols)), split: -1}
+	for f := range p.placed {
+		p.placed[f] = -1
+	}
+	return p
+}
+
+func (p *placement) use(f field, i int) {
+	p.placed[f] = i
+	p.used[i] = true
+}
+
+// placeFields places every field a header names, except the id.
+func (p *placement) placeFields() {
+	for i, c := range p.cols {
+		if c.usable && c.role == roleField && p.placed[c.field] < 0 && c.field != fExtCustomerID {
+			p.use(c.field, i)
+		}
+	}
+}
+
+// placeIDs places the ids. An id column must hold whole numbers; a code
+// column feeds the number, and the id when no id column qualifies; with no
+// code column, the id is the number too.
+func (p *placement) placeIDs() {
+	for i, c := range p.cols {
+		if !c.usable || p.placed[fExtCustomerID] >= 0 {
 			continue
 		}
 		switch {
 		case c.role == roleField && c.field == fExtCustomerID:
-			bad, ok := c.notWhole()
-			if ok {
-				rejected = append(rejected, guessNote{kind: noteNotWhole, column: c.name, example: bad})
-				continue
-			}
-			use(fExtCustomerID, i)
-			if bad != "" {
-				notes[fExtCustomerID] = guessNote{kind: noteSomeNotWhole, column: c.name, example: bad}
-			}
+			p.tryID(i, guessNote{})
 		case c.role == roleExternalID:
-			rejected = append(rejected, guessNote{kind: noteExternalID, column: c.name, example: c.example()})
+			p.rejected = append(p.rejected, guessNote{kind: noteExternalID, column: c.name, example: c.example()})
 		}
 	}
-	for i, c := range cols {
-		if c.usable && c.role == roleCode && placed[fExtCustomerNumber] < 0 {
-			use(fExtCustomerNumber, i)
+	for i, c := range p.cols {
+		if c.usable && c.role == roleCode && p.placed[fExtCustomerNumber] < 0 {
+			p.use(fExtCustomerNumber, i)
 		}
 	}
-	if placed[fExtCustomerID] < 0 {
-		// No id column: a code column of whole numbers is the id as well,
-		// the one that feeds the number first.
-		order := make([]int, 0, len(cols))
-		if n := placed[fExtCustomerNumber]; n >= 0 {
-			order = append(order, n)
-		}
-		for i, c := range cols {
-			if c.usable && c.role == roleCode && i != placed[fExtCustomerNumber] {
-				order = append(order, i)
-			}
-		}
-		for _, i := range order {
-			c := &cols[i]
-			bad, ok := c.notWhole()
-			if ok {
-				rejected = append(rejected, guessNote{kind: noteNotWhole, column: c.name, example: bad})
-				continue
-			}
-			use(fExtCustomerID, i)
-			notes[fExtCustomerID] = guessNote{kind: noteCodeIsID, column: c.name}
-			if bad != "" {
-				notes[fExtCustomerID] = guessNote{kind: noteSomeNotWhole, column: c.name, example: bad}
-			}
-			break
-		}
+	if p.placed[fExtCustomerID] < 0 {
+		p.placeCodeAsID()
 	}
-	if placed[fExtCustomerNumber] < 0 && placed[fExtCustomerID] >= 0 {
-		// No code column: the id is the number too.
-		placed[fExtCustomerNumber] = placed[fExtCustomerID]
-		notes[fExtCustomerNumber] = guessNote{kind: noteIDIsNumber, column: cols[placed[fExtCustomerID]].name}
+	if p.placed[fExtCustomerNumber] < 0 && p.placed[fExtCustomerID] >= 0 {
+		p.placed[fExtCustomerNumber] = p.placed[fExtCustomerID]
+		p.notes[fExtCustomerNumber] = guessNote{kind: noteIDIsNumber, column: p.cols[p.placed[fExtCustomerID]].name}
 	}
-	if placed[fExtCustomerID] < 0 && len(rejected) > 0 {
-		d.missingWhy[fieldNames[fExtCustomerID]] = rejected[0]
-	}
+}
 
-	// The address: a street column, or one cell with street and number.
+// placeCodeAsID makes a code column of whole numbers the id as well, the
+// one that feeds the number first.
+func (p *placement) placeCodeAsID() {
+	order := make([]int, 0, len(p.cols))
+	if n := p.placed[fExtCustomerNumber]; n >= 0 {
+		order = append(order, n)
+	}
+	for i, c := range p.cols {
+		if c.usable && c.role == roleCode && i != p.placed[fExtCustomerNumber] {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		if p.tryID(i, guessNote{kind: noteCodeIsID, column: p.cols[i].name}) {
+			return
+		}
+	}
+}
+
+// tryID makes column i the id unless too many of its values are not whole
+// numbers; note is what the draft says about the choice.
+func (p *placement) tryID(i int, note guessNote) bool {
+	c := &p.cols[i]
+	bad, notWhole := c.notWhole()
+	if notWhole {
+		p.rejected = append(p.rejected, guessNote{kind: noteNotWhole, column: c.name, example: bad})
+		return false
+	}
+	p.use(fExtCustomerID, i)
+	p.notes[fExtCustomerID] = note
+	if bad != "" {
+		p.notes[fExtCustomerID] = guessNote{kind: noteSomeNotWhole, column: c.name, example: bad}
+	}
+	return true
+}
+
+// placeAddress places a street column, or one cell with street and number,
+// and splits it when the numbers have no column of their own.
+func (p *placement) placeAddress() {
 	address := -1
-	for i, c := range cols {
-		if c.usable && !used[i] && c.role == roleAddress {
+	for i, c := range p.cols {
+		if c.usable && !p.used[i] && c.role == roleAddress {
 			address = i
 			break
 		}
 	}
-	split := -1 // the column split into street and house number
 	switch {
-	case placed[fStreet] >= 0:
+	case p.placed[fStreet] >= 0:
 		// A street column carrying the number ("Kerkstraat 12", Odoo's
 		// Street) is split when no column holds the number.
-		if s := &cols[placed[fStreet]]; placed[fStreetNumber] < 0 && s.carriesNumbers() == yes {
-			split = placed[fStreet]
+		if s := &p.cols[p.placed[fStreet]]; p.placed[fStreetNumber] < 0 && s.carriesNumbers() == yes {
+			p.split = p.placed[fStreet]
 		}
 	case address >= 0:
-		use(fStreet, address)
-		if placed[fStreetNumber] < 0 && cols[address].carriesNumbers() != no {
-			split = address
+		p.use(fStreet, address)
+		if p.placed[fStreetNumber] < 0 && p.cols[address].carriesNumbers() != no {
+			p.split = address
 		}
 	}
-	if split >= 0 {
-		placed[fStreetNumber] = split
-		notes[fStreet] = guessNote{kind: noteSplit, column: cols[split].name, example: cols[split].numberedExample()}
+	if p.split >= 0 {
+		p.placed[fStreetNumber] = p.split
+		p.notes[fStreet] = guessNote{kind: noteSplit, column: p.cols[p.split].name, example: p.cols[p.split].numberedExample()}
 	}
+}
 
+// draftFields writes the placement into d, field by field.
+func (p *placement) draftFields(d *Draft) {
 	for f := field(0); f < numFields; f++ {
-		i := placed[f]
+		i := p.placed[f]
 		if i < 0 {
 			if required[f] {
 				d.Missing = append(d.Missing, fieldNames[f])
@@ -290,9 +327,9 @@ func Guess(header []string, rows ...[]string) *Draft {
 			}
 			continue
 		}
-		c := &cols[i]
-		df := DraftField{Field: fieldNames[f], Column: c.name, Transform: fieldTransforms[f], note: notes[f]}
-		if i == split {
+		c := &p.cols[i]
+		df := DraftField{Field: fieldNames[f], Column: c.name, Transform: fieldTransforms[f], note: p.notes[f]}
+		if i == p.split {
 			switch f {
 			case fStreet:
 				df.Transform = []string{"street"}
@@ -306,12 +343,6 @@ func Guess(header []string, rows ...[]string) *Draft {
 		}
 		d.Fields = append(d.Fields, df)
 	}
-	for i, h := range header {
-		if h = trimSpace(h); h != "" && !used[i] && !isResultColumn(h) {
-			d.Unused = append(d.Unused, h)
-		}
-	}
-	return d
 }
 
 // guessColumns classifies every header cell and gathers its sample values.
