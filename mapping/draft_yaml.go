@@ -21,29 +21,50 @@ import (
 // written, and no comment claims what the mapping does now. Text taken from
 // the file (its name, headers, cells) is escaped (see display.Line).
 func (d *Draft) YAML(sourceFile string) []byte {
-	t := &draftLanguages[d.lang]
-	var b bytes.Buffer
-	name := display.Line(sourceFile)
-	line := func(format string, args ...any) {
-		fmt.Fprintf(&b, format, args...)
-		b.WriteByte('\n')
-	}
-	line(t.title, name)
-	line(t.asWritten, quoted(sourceFile))
+	w := &draftWriter{t: &draftLanguages[d.lang]}
+	d.writeHead(w, sourceFile)
+	w.b.WriteString("version: 1\n")
+	d.writeSource(&w.b)
+	w.b.WriteString("fields:\n")
+	d.writeFields(w)
+	d.writeTail(w, sourceFile)
+	return w.b.Bytes()
+}
+
+// draftWriter collects the YAML in the draft's language.
+type draftWriter struct {
+	t *draftTexts
+	b bytes.Buffer
+}
+
+func (w *draftWriter) line(format string, args ...any) {
+	fmt.Fprintf(&w.b, format, args...)
+	w.b.WriteByte('\n')
+}
+
+// writeHead writes the comments above the mapping: what it is for, that
+// they describe the file as it was, and how to go on.
+func (d *Draft) writeHead(w *draftWriter, sourceFile string) {
+	t, name := w.t, display.Line(sourceFile)
+	w.line(t.title, name)
+	w.line(t.asWritten, quoted(sourceFile))
 	if d.sampled {
-		line("%s", t.check)
+		w.line("%s", t.check)
 	} else {
-		line("%s", t.checkHeader)
+		w.line("%s", t.checkHeader)
 	}
-	line("%s", t.howto)
-	line(t.transforms, strings.Join(transformNames, ", "))
-	line(t.validate, name)
+	w.line("%s", t.howto)
+	w.line(t.transforms, strings.Join(transformNames, ", "))
+	w.line(t.validate, name)
 	if n := len(d.Missing); n > 0 {
-		line(t.todoCount, n, strings.Join(d.Missing, ", "))
+		w.line(t.todoCount, n, strings.Join(d.Missing, ", "))
 	}
-	b.WriteString("version: 1\n")
-	d.writeSource(&b)
-	b.WriteString("fields:\n")
+}
+
+// writeFields writes one entry per field, in the API's order: the placed
+// ones with their note, the missing required ones as TODOs.
+func (d *Draft) writeFields(w *draftWriter) {
+	t := w.t
 	placed := make(map[string]DraftField, len(d.Fields))
 	for _, f := range d.Fields {
 		placed[f.Field] = f
@@ -56,35 +77,38 @@ func (d *Draft) YAML(sourceFile string) []byte {
 		name := fieldNames[f]
 		if df, ok := placed[name]; ok {
 			if note := t.text(df.note, d.sampled); note != "" {
-				line("  # %s", note)
+				w.line("  # %s", note)
 			}
-			line("  %s: %s  # %s", name, draftValue(df), t.descriptions[f])
+			w.line("  %s: %s  # %s", name, draftValue(df), t.descriptions[f])
 			continue
 		}
 		if missing[name] {
-			line(t.todoField, name, t.descriptions[f])
+			w.line(t.todoField, name, t.descriptions[f])
 			if why, ok := d.missingWhy[name]; ok {
-				line("  #   %s", t.text(why, d.sampled))
+				w.line("  #   %s", t.text(why, d.sampled))
 			}
-			line(t.todoReplace, name, yamlScalar(t.examples[f]))
+			w.line(t.todoReplace, name, yamlScalar(t.examples[f]))
 		}
 	}
+}
+
+// writeTail writes the look-alike headers and the columns not read.
+func (d *Draft) writeTail(w *draftWriter, sourceFile string) {
 	for _, group := range d.lookAlike {
 		q := make([]string, len(group))
 		for i, h := range group {
 			q[i] = quoted(h)
 		}
-		b.WriteByte('\n')
-		line(t.lookAlike, strings.Join(q, ", "))
+		w.b.WriteByte('\n')
+		w.line(w.t.lookAlike, strings.Join(q, ", "))
 	}
 	if len(d.Unused) > 0 {
-		b.WriteByte('\n')
-		line(t.unusedTitle, quoted(sourceFile))
+		w.b.WriteByte('\n')
+		w.line(w.t.unusedTitle, quoted(sourceFile))
 		for _, u := range d.Unused {
-			line("#   - %s", display.Line(u))
+			w.line("#   - %s", display.Line(u))
 		}
 	}
-	return b.Bytes()
 }
 
 func (d *Draft) writeSource(b *bytes.Buffer) {
