@@ -48,45 +48,59 @@ func vat(base int, style int) string {
 	}
 }
 
+// companies are the invented customers, one per line.
+var companies = []struct{ name, street, city, pc, country string }{
+	{"Bakkerij Peeters", "Kerkstraat 12 bus 3", "Gent", "9000", "België"},
+	{"Garage Janssens BV", "Antwerpsesteenweg 221", "Mechelen", "2800", "Belgie"},
+	{"Boulangerie Dubois SRL", "Rue de la Loi 16 bte 3", "Bruxelles", "1000", "Belgique"},
+	{"Brouwerij De Kroon", "Grote Markt 1A", "Brugge", "8000", "BE"},
+	{"Café 't Hoekske", "Dorpsstraat 5", "Aalst", "9300", "België"},
+	{"Électricité Lambert", "Avenue Louise 149/24", "Bruxelles", "1050", "Belgique"},
+	{"Schrijnwerkerij Maes", "Industrieweg 44", "Kortrijk", "8500", "België"},
+	{"Fleuriste Renard", "Rue des Fripiers 8", "Mons", "7000", "Belgique"},
+	{"Apotheek Claes", "Bondgenotenlaan 101", "Leuven", "3000", "België"},
+	{"Transport Wouters NV", "Havenlaan 3", "Antwerpen", "2000", "België"},
+	{"Menuiserie Lejeune", "Chaussée de Charleroi 77", "Namur", "5000", "Belgique"},
+	{"Slagerij Van Damme", "Markt 9", "Hasselt", "3500", "België"},
+	{"Imprimerie Collard", "Rue Saint-Gilles 30", "Liège", "4000", "Belgique"},
+	{"Tuincentrum De Linde", "Lindelaan 2", "Ieper", "8900", "België"},
+	{"Kapsalon Bea", "Stationsstraat 61 bus 2", "Sint-Niklaas", "9100", "België"},
+	{"Autohaus Kessel", "Herbesthaler Straße 14", "Eupen", "4700", "Belgien"},
+	{"Brasserie du Parc", "Boulevard Tirou 12", "Charleroi", "6000", "Belgique"},
+	{"Drukkerij Mertens", "Nijverheidsstraat 18", "Turnhout", "2300", "België"},
+	{"Chocolaterie Goossens", "Meir 50", "Antwerpen", "2000", "BE"},
+	{"Loodgieter Willems", "Vaartstraat 7", "Leuven", "3000", "België"},
+	{"Vishandel Vermeulen", "Zeedijk 120", "Oostende", "8400", "België"},
+	{"Librairie Dumont", "Rue de Fer 21", "Namur", "5000", "Belgique"},
+	{"Bouwbedrijf Jacobs", "Steenweg op Gent 14", "Dendermonde", "9200", "België"},
+	{"Fietsen Hermans", "Diestsestraat 88", "Leuven", "3000", "België"},
+	{"Opticien Lemaire", "Rue Neuve 5", "Bruxelles", "1000", "Belgique"},
+	{"Schilderwerken Smets", "Kempenlaan 9", "Genk", "3600", "België"},
+	{"Traiteur Michaux", "Place du Marché 3", "Wavre", "1300", "Belgique"},
+	{"Dakwerken Peeters & Zn", "Ringlaan 33", "Lier", "2500", "België"},
+	{"Poissonnerie Martin", "Quai de la Batte 10", "Liège", "4020", "Belgique"},
+	{"IT-Diensten Aerts", "Kapucijnenvoer 22", "Leuven", "3000", "België"},
+	{"Kinderopvang Het Nest", "Schoolstraat 4", "Roeselare", "8800", "België"},
+	{"Verhuur De Smet", "Brusselsesteenweg 300", "Melle", "9090", "België"},
+	{"Pâtisserie Gérard", "Rue Haute 112", "Bruxelles", "1000", "Belgique"},
+	{"Reisbureau Noorderzon", "Leopoldplaats 6", "Antwerpen", "2000", "Nederland"},
+	{"Zonnepanelen Cools", "Heidestraat 70", "Geel", "2440", "België"},
+	{"Horeca Van den Broeck", "Vismarkt 2", "Mechelen", "2800", "België"},
+}
+
 func main() {
-	companies := []struct{ name, street, city, pc, country string }{
-		{"Bakkerij Peeters", "Kerkstraat 12 bus 3", "Gent", "9000", "België"},
-		{"Garage Janssens BV", "Antwerpsesteenweg 221", "Mechelen", "2800", "Belgie"},
-		{"Boulangerie Dubois SRL", "Rue de la Loi 16 bte 3", "Bruxelles", "1000", "Belgique"},
-		{"Brouwerij De Kroon", "Grote Markt 1A", "Brugge", "8000", "BE"},
-		{"Café 't Hoekske", "Dorpsstraat 5", "Aalst", "9300", "België"},
-		{"Électricité Lambert", "Avenue Louise 149/24", "Bruxelles", "1050", "Belgique"},
-		{"Schrijnwerkerij Maes", "Industrieweg 44", "Kortrijk", "8500", "België"},
-		{"Fleuriste Renard", "Rue des Fripiers 8", "Mons", "7000", "Belgique"},
-		{"Apotheek Claes", "Bondgenotenlaan 101", "Leuven", "3000", "België"},
-		{"Transport Wouters NV", "Havenlaan 3", "Antwerpen", "2000", "België"},
-		{"Menuiserie Lejeune", "Chaussée de Charleroi 77", "Namur", "5000", "Belgique"},
-		{"Slagerij Van Damme", "Markt 9", "Hasselt", "3500", "België"},
-		{"Imprimerie Collard", "Rue Saint-Gilles 30", "Liège", "4000", "Belgique"},
-		{"Tuincentrum De Linde", "Lindelaan 2", "Ieper", "8900", "België"},
-		{"Kapsalon Bea", "Stationsstraat 61 bus 2", "Sint-Niklaas", "9100", "België"},
-		{"Autohaus Kessel", "Herbesthaler Straße 14", "Eupen", "4700", "Belgien"},
-		{"Brasserie du Parc", "Boulevard Tirou 12", "Charleroi", "6000", "Belgique"},
-		{"Drukkerij Mertens", "Nijverheidsstraat 18", "Turnhout", "2300", "België"},
-		{"Chocolaterie Goossens", "Meir 50", "Antwerpen", "2000", "BE"},
-		{"Loodgieter Willems", "Vaartstraat 7", "Leuven", "3000", "België"},
-		{"Vishandel Vermeulen", "Zeedijk 120", "Oostende", "8400", "België"},
-		{"Librairie Dumont", "Rue de Fer 21", "Namur", "5000", "Belgique"},
-		{"Bouwbedrijf Jacobs", "Steenweg op Gent 14", "Dendermonde", "9200", "België"},
-		{"Fietsen Hermans", "Diestsestraat 88", "Leuven", "3000", "België"},
-		{"Opticien Lemaire", "Rue Neuve 5", "Bruxelles", "1000", "Belgique"},
-		{"Schilderwerken Smets", "Kempenlaan 9", "Genk", "3600", "België"},
-		{"Traiteur Michaux", "Place du Marché 3", "Wavre", "1300", "Belgique"},
-		{"Dakwerken Peeters & Zn", "Ringlaan 33", "Lier", "2500", "België"},
-		{"Poissonnerie Martin", "Quai de la Batte 10", "Liège", "4020", "Belgique"},
-		{"IT-Diensten Aerts", "Kapucijnenvoer 22", "Leuven", "3000", "België"},
-		{"Kinderopvang Het Nest", "Schoolstraat 4", "Roeselare", "8800", "België"},
-		{"Verhuur De Smet", "Brusselsesteenweg 300", "Melle", "9090", "België"},
-		{"Pâtisserie Gérard", "Rue Haute 112", "Bruxelles", "1000", "Belgique"},
-		{"Reisbureau Noorderzon", "Leopoldplaats 6", "Antwerpen", "2000", "Nederland"},
-		{"Zonnepanelen Cools", "Heidestraat 70", "Geel", "2440", "België"},
-		{"Horeca Van den Broeck", "Vismarkt 2", "Mechelen", "2800", "België"},
+	rows := plantProblems(customerRows())
+	if err := writeCSV("samples/customers.csv", rows); err != nil {
+		log.Fatal(err)
 	}
+	if err := writeXLSX("samples/customers.xlsx", rows); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// customerRows turns the companies into export rows with ids, numbers,
+// valid VAT numbers, phones and e-mail addresses.
+func customerRows() []row {
 	var rows []row
 	for i, c := range companies {
 		id := 1001 + i
@@ -97,7 +111,12 @@ func main() {
 			phone: fmt.Sprintf("+32 %d %03d %02d %02d", 2+i%8, 100+i*7, 10+i, 20+i), email: fmt.Sprintf("info@klant%d.example", id),
 		})
 	}
-	// Planted problems, each documented in samples/README.md.
+	return rows
+}
+
+// plantProblems adds the problems a consultant meets, each documented in
+// samples/README.md.
+func plantProblems(rows []row) []row {
 	rows[5].vat = "BE0417497107"      // check digits wrong (should end 06)
 	rows[9].city = ""                 // required city missing
 	rows[13].id = "1O14"              // letter O typed instead of zero
@@ -115,13 +134,7 @@ func main() {
 		address: "Kouter 1", postcode: "9000", city: "Gent", country: "België",
 		phone: "+32 9 111 22 33", email: "hallo@formule.example",
 	})
-
-	if err := writeCSV("samples/customers.csv", rows); err != nil {
-		log.Fatal(err)
-	}
-	if err := writeXLSX("samples/customers.xlsx", rows); err != nil {
-		log.Fatal(err)
-	}
+	return rows
 }
 
 func (r row) cells() []string {
