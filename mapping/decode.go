@@ -81,11 +81,14 @@ func (d *decoder) file(f *ast.File) {
 			sawFields, fieldsPos = true, kp
 			d.fields(mv.Value, kp)
 		default:
+			if d.errs.full() {
+				continue
+			}
 			hint := suggest(key, topKeys)
 			if _, isField := fieldByName(key); isField {
 				hint = fmt.Sprintf("API fields go under fields:, indented by two spaces: \"  %s: ...\".", key)
 			}
-			d.errs.add(kp, fmt.Sprintf("unknown key %q; a mapping has version, source and fields", key), hint)
+			d.errs.add(kp, fmt.Sprintf("unknown key %s; a mapping has version, source and fields", quoteShort(key)), hint)
 		}
 	}
 	if !sawVersion {
@@ -127,7 +130,10 @@ func (d *decoder) source(n ast.Node) {
 			continue
 		}
 		if !slices.Contains(sourceKeys, key) {
-			d.errs.add(kp, fmt.Sprintf("unknown key %q under source:", key), joinHint(suggest(key, sourceKeys), "source: takes "+strings.Join(sourceKeys, ", ")+"."))
+			if d.errs.full() {
+				continue
+			}
+			d.errs.add(kp, fmt.Sprintf("unknown key %s under source:", quoteShort(key)), joinHint(suggest(key, sourceKeys), "source: takes "+strings.Join(sourceKeys, ", ")+"."))
 			continue
 		}
 		vp := posOf(mv.Value)
@@ -147,14 +153,14 @@ func (d *decoder) source(n ast.Node) {
 		case "header_row":
 			row, err := strconv.Atoi(text)
 			if err != nil || row < 1 || row > maxSheetRows {
-				d.errs.add(vp, fmt.Sprintf("header_row must be a row number (1, 2, 3 ...), found %q", text), "Write the number of the row that holds the column headers, as the spreadsheet shows it.")
+				d.errs.add(vp, fmt.Sprintf("header_row must be a row number (1, 2, 3 ...), found %s", quoteShort(text)), "Write the number of the row that holds the column headers, as the spreadsheet shows it.")
 				continue
 			}
 			d.m.Source.HeaderRow = row
 		case "delimiter":
 			delim, ok := parseDelimiter(raw)
 			if !ok {
-				d.errs.add(vp, fmt.Sprintf("delimiter %q is not one owr-import reads", raw), `Use one of ",", ";", "|" or tab (written tab or "\t"), or remove the line to let owr-import detect it.`)
+				d.errs.add(vp, fmt.Sprintf("delimiter %s is not one owr-import reads", quoteShort(raw)), `Use one of ",", ";", "|" or tab (written tab or "\t"), or remove the line to let owr-import detect it.`)
 				continue
 			}
 			d.m.Source.Delimiter = delim
@@ -163,7 +169,7 @@ func (d *decoder) source(n ast.Node) {
 			// the reader decodes with, so only those are accepted.
 			enc, err := htmlindex.Get(text)
 			if err != nil {
-				d.errs.add(vp, fmt.Sprintf("encoding %q is unknown", text), "Use utf-8, utf-16 or windows-1252, or remove the line to let owr-import detect it.")
+				d.errs.add(vp, fmt.Sprintf("encoding %s is unknown", quoteShort(text)), "Use utf-8, utf-16 or windows-1252, or remove the line to let owr-import detect it.")
 				continue
 			}
 			name, err := htmlindex.Name(enc)
@@ -204,7 +210,7 @@ func (d *decoder) key(mv *ast.MappingValueNode, seen map[string]pos) (string, po
 		return "", kp, false
 	}
 	if first, dup := seen[text]; dup {
-		d.errs.add(kp, fmt.Sprintf("%s appears twice in the same block (first on line %d)", text, first.line), "Keep one of the two lines.")
+		d.errs.add(kp, fmt.Sprintf("%s appears twice in the same block (first on line %d)", quoteShort(text), first.line), "Keep one of the two lines.")
 		return "", kp, false
 	}
 	seen[text] = kp
@@ -277,7 +283,7 @@ func describe(n ast.Node) string {
 		return "nothing"
 	}
 	if text, _, ok := scalarText(n); ok {
-		return strconv.Quote(text)
+		return quoteShort(text)
 	}
 	return "something else"
 }

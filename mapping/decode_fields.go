@@ -27,11 +27,14 @@ func (d *decoder) fields(n ast.Node, kp pos) {
 		}
 		id, known := fieldByName(key)
 		if !known {
+			if d.errs.full() {
+				continue
+			}
 			hint := suggest(key, fieldNames[:])
 			if strings.EqualFold(key, "address") {
 				hint = "Write each address field on its own line with a dot: address.street, address.streetNumber, address.city, address.postalCode, address.country."
 			}
-			d.errs.add(fp, fmt.Sprintf("unknown field %q; the API fields are %s", key, strings.Join(fieldNames[:], ", ")), hint)
+			d.errs.add(fp, fmt.Sprintf("unknown field %s; the API fields are %s", quoteShort(key), strings.Join(fieldNames[:], ", ")), hint)
 			continue
 		}
 		d.attempted[id] = true
@@ -116,6 +119,9 @@ func (d *decoder) fieldEntry(fs *fieldSpec, key string, kp pos, n ast.Node) bool
 		fs.valuesPos = vp
 		return d.values(fs, n, vp)
 	}
+	if d.errs.full() {
+		return false
+	}
 	d.errs.add(kp, fmt.Sprintf("unknown key %s in %s", quoteShort(key), name), joinHint(suggest(key, fieldKeys), "A field takes "+strings.Join(fieldKeys, ", ")+"."))
 	return false
 }
@@ -197,7 +203,7 @@ func (d *decoder) transforms(fs *fieldSpec, n ast.Node, vp pos) bool {
 			continue
 		}
 		if _, known := lookupTransform(name); !known {
-			d.errs.add(p, fmt.Sprintf("unknown transform %q", name), joinHint(suggest(name, transformNames), "Known transforms: "+strings.Join(transformNames, ", ")+"."))
+			d.errs.add(p, fmt.Sprintf("unknown transform %s", quoteShort(name)), joinHint(suggest(name, transformNames), "Known transforms: "+strings.Join(transformNames, ", ")+"."))
 			good = false
 			continue
 		}

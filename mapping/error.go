@@ -63,35 +63,53 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
-// maxReported bounds how many problems one Parse or Bind reports: past a
+// maxReported bounds how many problems one Parse or Bind lists: past a
 // handful the file is probably not a mapping at all and more lines only hide
-// the first, most useful ones.
+// the first, most useful ones. The rest are counted in one last line.
 const maxReported = 20
 
 // errorList collects problems in the order found and turns them into the
 // error value the API promises: nil, one *Error, or Errors.
 type errorList struct {
-	file string
-	errs []*Error
+	file    string
+	errs    []*Error
+	dropped int // problems past maxReported
 }
 
-// add records a problem at a position, up to maxReported.
+// add records a problem at a position, up to maxReported; past that it
+// only counts it.
 func (l *errorList) add(p pos, message, hint string) {
 	if len(l.errs) >= maxReported {
+		l.dropped++
 		return
 	}
 	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Column: p.col, Message: message, Hint: hint})
 }
 
-func (l *errorList) err() error {
-	switch len(l.errs) {
-	case 0:
-		return nil
-	case 1:
-		return l.errs[0]
-	default:
-		return Errors(l.errs)
+// full counts one more problem and reports true when the list is already
+// full, so that a caller on a path a hostile file repeats a hundred
+// thousand times (an unknown key) need not build a message and its
+// "did you mean" that would not be shown.
+func (l *errorList) full() bool {
+	if len(l.errs) < maxReported {
+		return false
 	}
+	l.dropped++
+	return true
+}
+
+func (l *errorList) err() error {
+	switch {
+	case len(l.errs) == 0:
+		return nil
+	case len(l.errs) == 1:
+		return l.errs[0]
+	case l.dropped > 0:
+		more := &Error{File: l.file, Message: fmt.Sprintf("and %d more problems, not listed", l.dropped),
+			Hint: "Fix the ones above first; this many usually means the file is not a mapping, or its indentation is off."}
+		return Errors(append(l.errs[:len(l.errs):len(l.errs)], more))
+	}
+	return Errors(l.errs)
 }
 
 // pos is a 1-based place in the mapping file; the zero value means "no

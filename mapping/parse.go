@@ -15,9 +15,10 @@ import (
 // and a few dozen lines; these only stop crafted input (deeply nested
 // brackets, "- - - - ..." lines) from exhausting the parser.
 const (
-	maxFlowDepth   = 16  // nested [ ] and { }
-	maxIndent      = 200 // column of the first thing on a line
-	maxLineEntries = 8   // "- " or "? " indicators on one line
+	maxFlowDepth   = 16   // nested [ ] and { }
+	maxIndent      = 200  // column of the first thing on a line
+	maxLineEntries = 8    // "- " or "? " indicators on one line
+	maxBlockKeys   = 1000 // keys of one block mapping (see checkTokens)
 )
 
 // syntaxHint is what a consultant most often needs after a YAML error.
@@ -80,11 +81,26 @@ func parseTokens(tokens token.Tokens) (file *ast.File, err error) {
 }
 
 // checkTokens refuses what the mapping format has no use for (anchors,
-// aliases, tags, merge keys) and nesting deep enough to strain the parser,
-// before the parser sees it.
+// aliases, tags, merge keys), nesting deep enough to strain the parser,
+// and blocks of more than maxBlockKeys keys, before the parser sees them.
+// The parser takes time in the square of the keys of one block (a
+// megabyte of unknown keys took half a minute); a mapping has a few dozen
+// keys, and a values: block a few hundred at most.
 func checkTokens(tokens token.Tokens, errs *errorList) {
 	flow, line, lineEntries := 0, 0, 0
+	var blocks blockKeys
+	var prev *token.Token // the last token before tk that is not a comment
 	for _, tk := range tokens {
+		if tk.Type == token.MappingValueType && flow == 0 && prev != nil {
+			if first, ok := blocks.count(pos{prev.Position.Line, prev.Position.Column}); !ok {
+				errs.add(first, fmt.Sprintf("the block that starts here has more than %d keys; a mapping file has a few dozen", maxBlockKeys),
+					"Check that --mapping names the mapping file and that its lines are indented as intended.")
+				return
+			}
+		}
+		if tk.Type != token.CommentType {
+			prev = tk
+		}
 		p := pos{tk.Position.Line, tk.Position.Column}
 		first := tk.Position.Line != line
 		if first {
@@ -122,6 +138,32 @@ func checkTokens(tokens token.Tokens, errs *errorList) {
 			return
 		}
 	}
+}
+
+// blockKeys counts the keys of the block mappings open at a point of the
+// file, each known by the column of its keys.
+type blockKeys []struct {
+	col, keys int
+	first     pos // of its first key
+}
+
+// count adds a key at p to its block, closing the blocks it ends; ok is
+// false when the block then has more than maxBlockKeys keys, first is
+// where that block starts.
+func (b *blockKeys) count(p pos) (first pos, ok bool) {
+	for len(*b) > 0 && (*b)[len(*b)-1].col > p.col {
+		*b = (*b)[:len(*b)-1]
+	}
+	if n := len(*b); n > 0 && (*b)[n-1].col == p.col {
+		top := &(*b)[n-1]
+		top.keys++
+		return top.first, top.keys <= maxBlockKeys
+	}
+	*b = append(*b, struct {
+		col, keys int
+		first     pos
+	}{p.col, 1, p})
+	return p, true
 }
 
 // syntaxError turns a YAML parser error into an *Error with its position.

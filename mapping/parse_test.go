@@ -2,10 +2,12 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -156,7 +158,7 @@ func TestParseErrors(t *testing.T) {
 			8, 3, "address.street has no column", "address.street: Straat"},
 		{"value and default", "version: 1\n" + validFields + "  address.country: { value: belgium, default: france }\n",
 			8, 47, "default would never be used", ""},
-		{"mapped twice", "version: 1\n" + validFields + "  name: Bedrijf\n", 8, 3, "name appears twice in the same block (first on line 5)", "Keep one"},
+		{"mapped twice", "version: 1\n" + validFields + "  name: Bedrijf\n", 8, 3, `"name" appears twice in the same block (first on line 5)`, "Keep one"},
 		{"severity elsewhere", "version: 1\n" + strings.Replace(validFields, "address.city: Gemeente", "address.city: { column: Gemeente, severity: warning }", 1),
 			7, 47, "severity: warning has no effect on address.city", ""},
 		{"severity on name", "version: 1\n" + strings.Replace(validFields, "name: Naam", "name: { column: Naam, severity: warning }", 1),
@@ -182,7 +184,7 @@ func TestParseErrors(t *testing.T) {
 		{"transform item list", "version: 1\n" + validFields + "  address.street: { column: S, transform: [[upper]] }\n", 8, 44, "a transform is a name", ""},
 		{"syntax", "version: 1\nfields:\n  name: Naam: firma\n", 3, 9, "not valid YAML", "quotes"},
 		{"tab indent", "version: 1\nfields:\n\tname: Naam\n", 3, 1, "not valid YAML", "spaces, not tabs"},
-		{"duplicate key", "version: 1\nversion: 1\n" + validFields, 2, 1, "version appears twice", ""},
+		{"duplicate key", "version: 1\nversion: 1\n" + validFields, 2, 1, `"version" appears twice`, ""},
 		{"anchor", "version: 1\n" + validFields + "  address.street: &a Straat\n  address.postalCode: *a\n", 8, 19, "anchors", ""},
 		{"alias only", "version: 1\n" + validFields + "  address.street: *a\n", 8, 19, "aliases", ""},
 		{"tag", "version: 1\n" + validFields + "  address.postalCode: !!str 0612\n", 8, 23, "tag", "quotes"},
@@ -251,11 +253,74 @@ func TestParseReportsEveryProblem(t *testing.T) {
 }
 
 func TestParseBoundsProblems(t *testing.T) {
-	src := "version: 1\n" + validFields + strings.Repeat("  x: y\n", 100)
-	_, err := Parse("m.yaml", []byte(src))
+	var b strings.Builder
+	b.WriteString("version: 1\n" + validFields)
+	for i := range 100 {
+		fmt.Fprintf(&b, "  x%d: y\n", i)
+	}
+	_, err := Parse("m.yaml", []byte(b.String()))
 	var list Errors
-	if !errors.As(err, &list) || len(list) != maxReported {
-		t.Fatalf("got %d problems, want %d", len(list), maxReported)
+	if !errors.As(err, &list) || len(list) != maxReported+1 {
+		t.Fatalf("got %d problems, want %d and a line for the rest", len(list), maxReported)
+	}
+	if last := list[maxReported]; last.Line != 0 || !strings.Contains(last.Message, "and 80 more problems") {
+		t.Fatalf("last line %+v, want the count of the problems not listed", last)
+	}
+}
+
+// TestParseLargeBlocks checks that a block with more keys than any
+// mapping has is refused at once, before the YAML parser, whose time grows
+// with the square of the keys of a block, spends a minute on it; a values:
+// block below the limit is read.
+func TestParseLargeBlocks(t *testing.T) {
+	keys := func(indent string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%sk%d: { value: x }\n", indent, i)
+		}
+		return b.String()
+	}
+	head := "version: 1\n" + validFields
+	fill := func(src, line string) string { // up to MaxFileSize with line
+		var b strings.Builder
+		b.WriteString(src)
+		for i := 0; b.Len() < MaxFileSize-100; i++ {
+			fmt.Fprintf(&b, line, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, src string
+		line      int // of the refused block; 0 when the file is read
+	}{
+		{"top-level keys", fill(head, "k%d: v\n"), 1},
+		{"unknown fields", fill(head, "  f%d: v\n"), 3},
+		{"values", head + "  address.street:\n    column: A\n    values:\n" + keys("      ", maxBlockKeys+1), 11},
+		{"values at the limit", head + "  address.street:\n    column: A\n    values:\n" + keys("      ", maxBlockKeys), 0},
+		{"a flow mapping", fill(head+"  address.street: { column: A", ", k%d: v") + " }\n", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := Parse("m.yaml", []byte(tc.src))
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("Parse took %v", d)
+			}
+			var e *Error
+			switch {
+			case tc.line == 0 && tc.name == "a flow mapping":
+				var list Errors
+				if !errors.As(err, &list) || len(list) != maxReported+1 {
+					t.Fatalf("want %d problems and a count of the rest, got %v", maxReported, err)
+				}
+			case tc.line == 0:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case !errors.As(err, &e) || e.Line != tc.line || !strings.Contains(e.Message, fmt.Sprintf("more than %d keys", maxBlockKeys)):
+				t.Fatalf("got %v, want a block of too many keys on line %d", err, tc.line)
+			}
+		})
 	}
 }
 
@@ -381,5 +446,37 @@ func TestLoad(t *testing.T) {
 func TestRequiredFields(t *testing.T) {
 	if got := strings.Join(RequiredFields(), " "); got != "extCustomerId extCustomerNumber name enterpriseNumber address.city" {
 		t.Fatalf("required = %s", got)
+	}
+}
+
+// TestParseMessagesAreSafe checks that text from the mapping file is
+// quoted with escapes and cut short in every message about it: a key
+// holding a terminal escape sequence must not clear the consultant's
+// screen, and a key of a megabyte must not fill it.
+func TestParseMessagesAreSafe(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	for name, src := range map[string]string{
+		"top key":       "version: 1\n" + validFields + "\"a\\e[2Jb\": 1\n",
+		"repeated key":  "version: 1\n" + validFields + "\"\\e[2J\": 1\n\"\\e[2J\": 2\n",
+		"field":         "version: 1\n" + validFields + "  \"na\\e[2Jme\": Naam\n",
+		"field key":     "version: 1\n" + validFields + "  address.street: { column: A, \"\\e[2J\": x }\n",
+		"transform":     "version: 1\n" + validFields + "  address.street: { column: A, transform: [\"up\\e[2Jper\"] }\n",
+		"source key":    "version: 1\nsource:\n  \"\\e[2J\": x\n" + validFields,
+		"header_row":    "version: 1\nsource:\n  header_row: \"\\e[2J\"\n" + validFields,
+		"version":       "version: \"\\e[2J\"\n" + validFields,
+		"long key":      "version: 1\n" + validFields + long + ": 1\n",
+		"long field":    "version: 1\n" + validFields + "  " + long + ": 1\n",
+		"long value":    "version: \"" + long + "\"\n" + validFields,
+		"long severity": "version: 1\n" + strings.Replace(validFields, "transform: [vat] }", "transform: [vat], severity: "+long+" }", 1),
+	} {
+		_, err := Parse("m.yaml", []byte(src))
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\x1b") || len(msg) > 1000 {
+			t.Errorf("%s: the message holds the escape or all of a long text: %q", name, prefixRunes(msg, 300))
+		}
 	}
 }
