@@ -3,7 +3,11 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,4 +181,68 @@ func fileText(t *testing.T, path string) []byte {
 		t.Fatalf("unzipped %s but found no owr_status header: the search would prove nothing", path)
 	}
 	return all.Bytes()
+}
+
+// TestKeysNeverShownByAnEchoingAPI runs every command against an API that
+// answers each create with 400 and both keys echoed in many shapes, then
+// searches everything printed and written, in any spacing or case, for
+// either key.
+func TestKeysNeverShownByAnEchoingAPI(t *testing.T) {
+	const apiKey, customerKey = "Zq7-ECHO-api-K3y-55xr", "Wv9-ECHO-cust-K3y-81pm"
+	echo := func(k string) []string {
+		spaced := strings.Join(strings.Split(k, ""), " ")
+		return []string{k, strings.ToUpper(k), strings.ToLower(k), spaced, strings.ReplaceAll(k, "-", "\t-"),
+			url.QueryEscape(k), strings.ReplaceAll(k, "-", "\\u002d"), k[:8] + "\n" + k[8:]}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var shapes []string
+		for _, k := range []string{r.Header.Get("apikey"), r.Header.Get("CustomerKey")} {
+			shapes = append(shapes, echo(k)...)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		b, _ := json.Marshal(map[string]string{"errorCode": "BAD_" + r.Header.Get("apikey"), "message": "invalid request for " + strings.Join(shapes, " / ")})
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	env := map[string]string{"OWR_API_KEY": apiKey, "OWR_CUSTOMER_KEY": customerKey}
+	var printed strings.Builder
+	for _, args := range [][]string{
+		{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0", "--summary-json", filepath.Join(dir, "s.json")},
+		{"run", "samples/customers.xlsx", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0"},
+		{"status", "--base-url", srv.URL, "--out-dir", dir},
+	} {
+		code, out, errOut := runCLI(t, env, args...)
+		if code == 2 || code == 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errOut)
+		}
+		printed.WriteString(out + errOut)
+	}
+	// A key shows if its letters appear in order with only spacing,
+	// escaping or case between them.
+	squash := func(s string) string {
+		s = strings.ToLower(s)
+		for _, junk := range []string{" ", "\t", "\n", "\\u002d", "\\t", "\\n", "%2d", "-", `\`} {
+			s = strings.ReplaceAll(s, junk, "")
+		}
+		return s
+	}
+	files, _ := os.ReadDir(dir)
+	texts := map[string]string{"stdout and stderr": printed.String()}
+	for _, f := range files {
+		if !f.IsDir() {
+			texts[f.Name()] = string(fileText(t, filepath.Join(dir, f.Name())))
+		}
+	}
+	if !strings.Contains(printed.String(), "rejected") {
+		t.Fatalf("the rows were not rejected by the echoing API: the search would prove nothing:\n%.2000s", printed.String())
+	}
+	for where, text := range texts {
+		for _, k := range []string{apiKey, customerKey} {
+			if strings.Contains(squash(text), squash(k)) {
+				t.Errorf("a key shows in %s", where)
+			}
+		}
+	}
 }
