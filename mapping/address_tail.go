@@ -17,6 +17,10 @@ import "math/bits"
 // caller then uses splitAddressWords. When ok is true the result is
 // exactly splitAddressWords(s), which TestSplitAddressTail and
 // FuzzSplitAddressTail check.
+//
+// It is kept in one piece of some seventy lines: its two walks share the
+// state of the words (cur, prev, k), which splitting it would pass between
+// functions on the costliest step of a row.
 func splitAddressTail(s string) (street, number string, ok bool) {
 	seps, spaces, ascii := markSeparators(s)
 	if !ascii {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"owr-import/internal/display"
 )
 
 // Binding is a Mapping checked against one header row: every field knows
@@ -34,12 +36,19 @@ type partColumn struct {
 	column string
 }
 
-// Apply maps one data row (values aligned with the header given to Bind;
-// shorter rows read as empty cells) into a Customer, and reports every
-// problem of the row at once, so a consultant fixes a row in one pass.
-// A row is fit to send when HasErrors(problems) is false; warnings are
-// reported but the Customer holds the value anyway.
+// Apply maps one row as Mapper.Apply does, for a single row: it
+// remembers nothing between calls. To map the rows of a file, give each
+// goroutine a Mapper (NewMapper).
+//
+// Only a test of mapping init's guesses calls it; it goes once that test
+// uses a Mapper.
 func (b *Binding) Apply(values []string) (Customer, []Problem) {
+	return b.applyOne(values)
+}
+
+// applyOne is Apply: the reference, without a Mapper's memory, that the
+// tests compare Mappers with.
+func (b *Binding) applyOne(values []string) (Customer, []Problem) {
 	var addr addrSplit
 	var c Customer
 	problems := applyFields(b.plan(), &c, values, nil, &addr)
@@ -56,7 +65,7 @@ func (b *Binding) Apply(values []string) (Customer, []Problem) {
 func (b *Binding) plan() []boundField {
 	fields := make([]boundField, 0, len(b.fields))
 	for _, bf := range b.fields {
-		bf.column = printable(bf.column) // a header with a control character is shown escaped
+		bf.column = display.Line(bf.column) // a header with a control character is shown escaped
 		switch {
 		case bf.p.part > 0 && len(fields) > 0:
 			first := &fields[len(fields)-1]
@@ -85,8 +94,9 @@ func (b *Binding) plan() []boundField {
 // Mapper applies a Binding row after row on one goroutine, remembering
 // each transformed field's last value and result: a column whose values
 // repeat (a country, a city) is then transformed once per change rather
-// than once per row. It gives exactly what Binding.Apply gives. A Mapper is
-// not safe for concurrent use; give each goroutine its own (NewMapper).
+// than once per row, with the same result as a new Mapper would give. A
+// Mapper is not safe for concurrent use; give each goroutine its own
+// (NewMapper).
 type Mapper struct {
 	fields []boundField
 	memo   []fieldMemo
@@ -118,7 +128,11 @@ func (b *Binding) NewMapper() *Mapper {
 	return &Mapper{fields: fields, memo: make([]fieldMemo, len(fields))}
 }
 
-// Apply is Binding.Apply for the Mapper's goroutine.
+// Apply maps one data row (values aligned with the header given to Bind;
+// shorter rows read as empty cells) into a Customer, and reports every
+// problem of the row at once, so a consultant fixes a row in one pass.
+// A row is fit to send when HasErrors(problems) is false; warnings are
+// reported but the Customer holds the value anyway.
 func (m *Mapper) Apply(values []string) (Customer, []Problem) {
 	var c Customer
 	problems := applyFields(m.fields, &c, values, m.memo, &m.addr)
@@ -129,6 +143,10 @@ func (m *Mapper) Apply(values []string) (Customer, []Problem) {
 // which must be zero. memo, when not nil, holds one entry per field; addr
 // shares one address split between the fields of a row. (Filling in the
 // caller's Customer rather than returning one saves a copy per row.)
+//
+// It is one long loop on purpose: it runs for every field of every row,
+// and moving the quick look at a text cell, or the store of a value, into
+// a function of its own cost a few percent of BenchmarkMapperFile each.
 func applyFields(fields []boundField, c *Customer, values []string, memo []fieldMemo, addr *addrSplit) []Problem {
 	var problems []Problem
 	var sent [numFields]string // what each field sends; fill stores them in c
@@ -188,7 +206,8 @@ func applyFields(fields []boundField, c *Customer, values []string, memo []field
 		)
 		switch {
 		case memo == nil || len(bf.p.funcs) == 0:
-			// Nothing costly to remember: run is a few checks.
+			// No memory (applyOne), or nothing costly to remember: run is
+			// a few checks.
 			out, f, warn = bf.p.runWith(raw, addr)
 		case memo[i].ok && memo[i].in == raw:
 			m := &memo[i]
@@ -343,7 +362,8 @@ func (bf *boundField) missingMessage(raw string) string {
 
 // fill stores what the fields of a row send in c. Apply collects them in
 // an array indexed by field and stores them here in one go: a call per
-// field to store its value cost a tenth of a row (BenchmarkMapperFile).
+// field to store its value cost a few percent of a row
+// (BenchmarkMapperFile).
 // The id is only ever a checked whole number or empty.
 func fill(c *Customer, sent *[numFields]string) {
 	if id := sent[fExtCustomerID]; id != "" {

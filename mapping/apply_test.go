@@ -35,7 +35,7 @@ func mustBind(t testing.TB, src string, header []string) *Binding {
 
 func TestApplyValidRow(t *testing.T) {
 	b := mustBind(t, applyMapping, applyHeader)
-	c, problems := b.Apply([]string{" 1001.0 ", "K-1001", "Acme NV", "BE 0417.497.106", "Kerkstraat 12, bus 3", "Gent", "9000.0", ""})
+	c, problems := b.applyOne([]string{" 1001.0 ", "K-1001", "Acme NV", "BE 0417.497.106", "Kerkstraat 12, bus 3", "Gent", "9000.0", ""})
 	if len(problems) > 0 {
 		t.Fatalf("problems: %+v", problems)
 	}
@@ -111,7 +111,7 @@ func TestApplyRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, problems := b.Apply(tc.row)
+			c, problems := b.applyOne(tc.row)
 			if tc.kind == "" {
 				if len(problems) > 0 {
 					t.Fatalf("problems: %+v", problems)
@@ -144,7 +144,7 @@ func want[T comparable](t *testing.T, got, want T) {
 
 func TestApplyReportsEveryProblemOfTheRow(t *testing.T) {
 	b := mustBind(t, applyMapping, applyHeader)
-	_, problems := b.Apply([]string{"10a1", "", "Acme", "BE0417497107", "", "", "", "Atlantis"})
+	_, problems := b.applyOne([]string{"10a1", "", "Acme", "BE0417497107", "", "", "", "Atlantis"})
 	var got []string
 	for _, p := range problems {
 		got = append(got, p.Field+":"+p.Kind)
@@ -163,7 +163,7 @@ func TestApplyReportsEveryProblemOfTheRow(t *testing.T) {
 func TestApplyCheckDigitSeverity(t *testing.T) {
 	src := strings.Replace(applyMapping, "transform: [vat] }", "transform: [vat], severity: warning }", 1)
 	b := mustBind(t, src, applyHeader)
-	c, problems := b.Apply(row(3, "BE 0417.497.107"))
+	c, problems := b.applyOne(row(3, "BE 0417.497.107"))
 	if len(problems) != 1 || !problems[0].Warning || problems[0].Kind != KindVATChecksum {
 		t.Fatalf("problems = %+v, want one check-digit warning", problems)
 	}
@@ -174,7 +174,7 @@ func TestApplyCheckDigitSeverity(t *testing.T) {
 		t.Fatalf("the number is still sent, normalised: %q", c.EnterpriseNumber)
 	}
 	// A format problem stays an error whatever the severity.
-	_, problems = b.Apply(row(3, "BE12"))
+	_, problems = b.applyOne(row(3, "BE12"))
 	if !HasErrors(problems) {
 		t.Fatalf("format problems are errors: %+v", problems)
 	}
@@ -183,11 +183,11 @@ func TestApplyCheckDigitSeverity(t *testing.T) {
 func TestApplyNormalisesWithoutExplicitTransforms(t *testing.T) {
 	src := "version: 1\nfields:\n  extCustomerId: Klant ID\n  extCustomerNumber: Klantnummer\n  name: Naam\n  enterpriseNumber: BTW-nummer\n  address.city: Gemeente\n"
 	b := mustBind(t, src, applyHeader)
-	c, problems := b.Apply(row(0, "1001.0")[:6])
+	c, problems := b.applyOne(row(0, "1001.0")[:6])
 	if len(problems) > 0 || c.ExtCustomerID != 1001 {
 		t.Fatalf("id: %+v %+v", c, problems)
 	}
-	c, problems = b.Apply(row(3, "0417.497.106"))
+	c, problems = b.applyOne(row(3, "0417.497.106"))
 	if len(problems) > 0 || c.EnterpriseNumber != "BE0417497106" {
 		t.Fatalf("VAT: %+v %+v", c, problems)
 	}
@@ -204,7 +204,7 @@ fields:
   address.country: { value: Belgique, transform: [country] }
 `
 	b := mustBind(t, src, []string{"Klant ID", "Klantnummer", "Naam", "Gemeente"})
-	c, problems := b.Apply([]string{"7", "k-7", "", "Gent"})
+	c, problems := b.applyOne([]string{"7", "k-7", "", "Gent"})
 	if c.Name != "Onbekend" || c.EnterpriseNumber != "BE0417497106" || c.Address.Country != "belgium" || c.ExtCustomerNumber != "K-7" {
 		t.Fatalf("got %+v", c)
 	}
@@ -221,7 +221,7 @@ func TestApplyIsSafeForConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 200; i++ {
-				c, problems := b.Apply(row(3, "0417 497 106"))
+				c, problems := b.applyOne(row(3, "0417 497 106"))
 				if len(problems) > 0 || c.EnterpriseNumber != "BE0417497106" {
 					t.Errorf("got %+v %+v", c, problems)
 					return
@@ -260,7 +260,7 @@ func TestApplyVATLostZeros(t *testing.T) {
 			{"ZZ999", "", KindVATFormat, false},
 		}
 		for _, tc := range tests {
-			c, problems := b.Apply(row(3, tc.cell))
+			c, problems := b.applyOne(row(3, tc.cell))
 			if len(problems) != 1 || problems[0].Kind != tc.kind || problems[0].Warning != tc.warning || problems[0].Field != "enterpriseNumber" {
 				t.Fatalf("%q: problems = %+v, want one %s (warning %v)", tc.cell, problems, tc.kind, tc.warning)
 			}

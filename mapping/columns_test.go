@@ -34,7 +34,7 @@ func TestColumns(t *testing.T) {
 		{[]string{"1", "K1", "Acme"}, "Acme", "", "", "Gent", KindMissing, "enterpriseNumber", "BTW-nummer"}, // a short row
 	}
 	for i, tc := range tests {
-		for _, apply := range []func([]string) (Customer, []Problem){b.Apply, b.NewMapper().Apply} {
+		for _, apply := range []func([]string) (Customer, []Problem){b.applyOne, b.NewMapper().Apply} {
 			c, problems := apply(tc.row)
 			if c.Name != tc.name || c.Address.Street != tc.street || c.Address.StreetNumber != tc.number || c.Address.City != tc.city {
 				t.Errorf("row %d: got %+v", i, c)
@@ -47,7 +47,7 @@ func TestColumns(t *testing.T) {
 			}
 		}
 	}
-	_, problems := b.Apply([]string{"1", "K1", "", "", "BE0417497106", "", "", "", "", "Gent"})
+	_, problems := b.applyOne([]string{"1", "K1", "", "", "BE0417497106", "", "", "", "", "Gent"})
 	if p := problems[0]; p.ColumnIndex != 2 || !strings.Contains(p.Message, "cells are empty") {
 		t.Errorf("a missing field from several columns names its first cell and says the cells are empty: %+v", p)
 	}

@@ -171,13 +171,3 @@ func lineCleanSlow(s string) bool {
 	}
 	return true
 }
-
-// printable escapes the control characters of a header for a message, as
-// strconv.Quote would, and keeps it as it is when it has none.
-func printable(s string) string {
-	if lineClean(s) {
-		return s
-	}
-	q := fmt.Sprintf("%q", s)
-	return q[1 : len(q)-1]
-}

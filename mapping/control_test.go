@@ -53,11 +53,11 @@ func TestCleanLine(t *testing.T) {
 // several.
 func TestApplyControlCharacters(t *testing.T) {
 	b := mustBind(t, applyMapping, applyHeader)
-	c, problems := b.Apply(row(2, "Acme\r\nNV"))
+	c, problems := b.applyOne(row(2, "Acme\r\nNV"))
 	if len(problems) > 0 || c.Name != "Acme NV" {
 		t.Fatalf("line break: %+v %+v", c, problems)
 	}
-	c, problems = b.Apply(row(4, "Kerkstraat\n12\tbus 3"))
+	c, problems = b.applyOne(row(4, "Kerkstraat\n12\tbus 3"))
 	if len(problems) > 0 || c.Address.Street != "Kerkstraat" || c.Address.StreetNumber != "12 bus 3" {
 		t.Fatalf("line break in the address: %+v %+v", c, problems)
 	}
@@ -65,7 +65,7 @@ func TestApplyControlCharacters(t *testing.T) {
 		for _, bad := range []string{"\x1b[2J", "\x00", "\u202e"} {
 			cell := row(-1, "")[col]
 			cell = cell[:1] + bad + cell[1:]
-			for _, apply := range []func([]string) (Customer, []Problem){b.Apply, b.NewMapper().Apply} {
+			for _, apply := range []func([]string) (Customer, []Problem){b.applyOne, b.NewMapper().Apply} {
 				c, problems := apply(row(col, cell))
 				var found bool
 				for _, p := range problems {
@@ -82,11 +82,11 @@ func TestApplyControlCharacters(t *testing.T) {
 		}
 	}
 	bc := mustBind(t, columnsMapping, columnsHeader)
-	_, problems = bc.Apply([]string{"1", "K1", "Acme", "NV", "BE0417497106", "Kerkstraat", "", "12", "3\x1b", "Brugge"})
+	_, problems = bc.applyOne([]string{"1", "K1", "Acme", "NV", "BE0417497106", "Kerkstraat", "", "12", "3\x1b", "Brugge"})
 	if len(problems) != 1 || problems[0].Kind != KindControl || problems[0].Column != "Bus" || problems[0].ColumnIndex != 8 {
 		t.Fatalf("a field of several columns names the cell: %+v", problems)
 	}
-	c, problems = bc.Apply([]string{"1", "K1", "Acme\n", "\nNV", "BE0417497106", "Kerk\nstraat", "", "12", "3", "Brugge"})
+	c, problems = bc.applyOne([]string{"1", "K1", "Acme\n", "\nNV", "BE0417497106", "Kerk\nstraat", "", "12", "3", "Brugge"})
 	if len(problems) > 0 || c.Name != "Acme NV" || c.Address.Street != "Kerk straat" {
 		t.Fatalf("line breaks in a field of several columns: %+v %+v", c, problems)
 	}
@@ -112,7 +112,7 @@ func TestParseRefusesControlCharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, problems := b.Apply([]string{"1", "K1", "a\r\nb", "BE0417497106", "Gent"})
+	_, problems := b.applyOne([]string{"1", "K1", "a\r\nb", "BE0417497106", "Gent"})
 	if len(problems) != 1 || problems[0].Kind != KindMappedInvalid || !strings.Contains(problems[0].Message, "two lines") {
 		t.Fatalf("line breaks collapse in the texts and reasons of values: too: %+v", problems)
 	}

@@ -147,37 +147,43 @@ func (d *decoder) source(n ast.Node) {
 			continue
 		}
 		d.m.sourcePos[key] = vp
-		switch key {
-		case "sheet":
-			d.m.Source.Sheet = text
-		case "header_row":
-			row, err := strconv.Atoi(text)
-			if err != nil || row < 1 || row > maxSheetRows {
-				d.errs.add(vp, fmt.Sprintf("header_row must be a row number (1, 2, 3 ...), found %s", quoteShort(text)), "Write the number of the row that holds the column headers, as the spreadsheet shows it.")
-				continue
-			}
-			d.m.Source.HeaderRow = row
-		case "delimiter":
-			delim, ok := parseDelimiter(raw)
-			if !ok {
-				d.errs.add(vp, fmt.Sprintf("delimiter %s is not one owr-import reads", quoteShort(raw)), `Use one of ",", ";", "|" or tab (written tab or "\t"), or remove the line to let owr-import detect it.`)
-				continue
-			}
-			d.m.Source.Delimiter = delim
-		case "encoding":
-			// The WHATWG names (utf-8, windows-1252, latin1 ...) are what
-			// the reader decodes with, so only those are accepted.
-			enc, err := htmlindex.Get(text)
-			if err != nil {
-				d.errs.add(vp, fmt.Sprintf("encoding %s is unknown", quoteShort(text)), "Use utf-8, utf-16 or windows-1252, or remove the line to let owr-import detect it.")
-				continue
-			}
-			name, err := htmlindex.Name(enc)
-			if err != nil {
-				name = strings.ToLower(text)
-			}
-			d.m.Source.Encoding = name
+		d.sourceValue(key, text, raw, vp)
+	}
+}
+
+// sourceValue stores the value of one key of source:, text trimmed and
+// raw as written, or reports why it cannot be used.
+func (d *decoder) sourceValue(key, text, raw string, vp pos) {
+	switch key {
+	case "sheet":
+		d.m.Source.Sheet = text
+	case "header_row":
+		row, err := strconv.Atoi(text)
+		if err != nil || row < 1 || row > maxSheetRows {
+			d.errs.add(vp, fmt.Sprintf("header_row must be a row number (1, 2, 3 ...), found %s", quoteShort(text)), "Write the number of the row that holds the column headers, as the spreadsheet shows it.")
+			return
 		}
+		d.m.Source.HeaderRow = row
+	case "delimiter":
+		delim, ok := parseDelimiter(raw)
+		if !ok {
+			d.errs.add(vp, fmt.Sprintf("delimiter %s is not one owr-import reads", quoteShort(raw)), `Use one of ",", ";", "|" or tab (written tab or "\t"), or remove the line to let owr-import detect it.`)
+			return
+		}
+		d.m.Source.Delimiter = delim
+	case "encoding":
+		// The WHATWG names (utf-8, windows-1252, latin1 ...) are what
+		// the reader decodes with, so only those are accepted.
+		enc, err := htmlindex.Get(text)
+		if err != nil {
+			d.errs.add(vp, fmt.Sprintf("encoding %s is unknown", quoteShort(text)), "Use utf-8, utf-16 or windows-1252, or remove the line to let owr-import detect it.")
+			return
+		}
+		name, err := htmlindex.Name(enc)
+		if err != nil {
+			name = strings.ToLower(text)
+		}
+		d.m.Source.Encoding = name
 	}
 }
 

@@ -30,11 +30,12 @@ fields:
 		fmt.Println(err)
 		return
 	}
-	c, problems := b.Apply([]string{"1001.0", "K-1001", "Acme NV", "BE 0417.497.106", "Kerkstraat 12 bus 3", "0612", "Gent"})
+	mapper := b.NewMapper() // one per goroutine
+	c, problems := mapper.Apply([]string{"1001.0", "K-1001", "Acme NV", "BE 0417.497.106", "Kerkstraat 12 bus 3", "0612", "Gent"})
 	fmt.Printf("%+v\n", c)
 	fmt.Println(len(problems), "problems")
 
-	_, problems = b.Apply([]string{"10a1", "K-1002", "Beta BV", "0417.497.107", "Markt 1", "9000", ""})
+	_, problems = mapper.Apply([]string{"10a1", "K-1002", "Beta BV", "0417.497.107", "Markt 1", "9000", ""})
 	for _, p := range problems {
 		fmt.Printf("column %q: %s\n", p.Column, p.Message)
 	}
@@ -80,7 +81,7 @@ fields:
 
 // The transforms clean up what spreadsheets and old systems write; a value
 // that cannot be cleaned up becomes a problem for that row.
-func ExampleBinding_Apply_transforms() {
+func ExampleMapper_Apply_transforms() {
 	m, _ := mapping.Parse("mapping.yaml", []byte(`version: 1
 fields:
   extCustomerId: { column: Id, transform: [integer] }
@@ -93,15 +94,16 @@ fields:
   address.country: { column: Land, transform: [country] }
 `))
 	b, _ := m.Bind([]string{"Id", "Nr", "Naam", "BTW", "Adres", "Gemeente", "Land"})
+	mapper := b.NewMapper()
 	for _, row := range [][]string{
 		{" 1 001 ", "k-1", "Acme", "417497106", "Rue de la Loi 16 bte 3", "Brussel", "Belgique"},
 		{"1002", "k-2", "Beta", "nl 123456789 b01", "Avenue Louise 149/24", "Brussel", "Pays-Bas"},
 		{"1003", "k-3", "Gamma", "BE 0417.497.106", "12 rue de la Paix", "Paris", "Frankrijk"},
 	} {
-		c, _ := b.Apply(row)
+		c, _ := mapper.Apply(row)
 		fmt.Printf("%d %s %s | %s | %s | %s\n", c.ExtCustomerID, c.ExtCustomerNumber, c.EnterpriseNumber, c.Address.Street, c.Address.StreetNumber, c.Address.Country)
 	}
-	_, problems := b.Apply([]string{"1e3", "k-4", "Delta", "BE12", "Markt 1", "Gent", "Atlantis"})
+	_, problems := mapper.Apply([]string{"1e3", "k-4", "Delta", "BE12", "Markt 1", "Gent", "Atlantis"})
 	for _, p := range problems {
 		fmt.Println(p.Field, p.Kind)
 	}

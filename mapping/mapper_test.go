@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestMapperMatchesApply feeds the same rows to Binding.Apply and to one
+// TestMapperMatchesApply feeds the same rows to Binding.applyOne and to one
 // Mapper, in an order where values repeat (the Mapper remembers them) and
 // change back and forth, and where a failing value repeats (its problem must
 // come back each time): both must give the same customer and problems.
@@ -38,7 +38,7 @@ func TestMapperMatchesApply(t *testing.T) {
 			m := b.NewMapper()
 			for pass := range 2 {
 				for i, r := range rows {
-					wantC, wantP := b.Apply(r)
+					wantC, wantP := b.applyOne(r)
 					gotC, gotP := m.Apply(r)
 					if gotC != wantC || !reflect.DeepEqual(gotP, wantP) {
 						t.Errorf("pass %d row %d: Mapper gave\n%+v %+v\nApply gave\n%+v %+v", pass, i, gotC, gotP, wantC, wantP)

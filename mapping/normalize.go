@@ -163,15 +163,6 @@ func commonPrefix(a, b string) int {
 	return n
 }
 
-// quoteList renders names as `"a", "b", "c"` for messages.
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = `"` + n + `"`
-	}
-	return strings.Join(q, ", ")
-}
-
 // Closest returns up to limit candidates that look like target, best first.
 // It is the one "did you mean" of the tool: the command line uses it for
 // mistyped flag names, as this package does for headers and transforms.

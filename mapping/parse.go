@@ -34,15 +34,25 @@ const syntaxHint = "Check the indentation (spaces, not tabs, two per level under
 //	  encoding: windows-1252 # CSV
 //	fields:
 //	  extCustomerId: Klant ID                       # short form: the column's header
-//	  enterpriseNumber: { column: BTW-nummer, transform: [vat], severity: warning }
+//	  enterpriseNumber:
+//	    column: BTW-nummer
+//	    transform: [vat]
+//	    severity: warning                           # wrong check digits only warn
+//	    values:                                     # whole cells, whatever their case
+//	      Particulier: { invalid: "private customer without a VAT number" }
+//	      "n/a": { value: BE0417497106 }
+//	  address.street: { columns: [Straat, Straat 2] }             # joined with a space
+//	  address.streetNumber: { columns: [Huisnummer, Bus], join: " bus " }
 //	  address.country: { value: belgium }           # a constant
 //	  address.city: { column: Gemeente, default: Gent }
 //
 // Decoding is strict: an unknown key, field or transform, a field with both
 // or neither of column and value, or a required field left unmapped is an
 // *Error with the line and column to fix (several problems come back as
-// Errors). Anchors, aliases and tags are refused; they have no use in a
-// mapping and aliases can blow up in size.
+// Errors: the first 20, then a line counting the rest). Anchors, aliases
+// and tags are refused; they have no use in a mapping and aliases can blow
+// up in size. A file over MaxFileSize bytes, or with a block of more than
+// 1000 keys, is refused before it is parsed.
 func Parse(filename string, data []byte) (*Mapping, error) {
 	errs := &errorList{file: filename}
 	if len(data) > MaxFileSize {

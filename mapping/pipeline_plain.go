@@ -36,7 +36,9 @@ func plainKindOf(id field, transforms []transformRef) plainKind {
 // passes reports whether run(v) would return v itself with no failure, for
 // a trimmed, non-empty v. false means "run the pipeline to know". It is
 // small enough to be inlined into Apply's loop, which then pays one call
-// for a cell that may pass and none for one that cannot.
+// for a cell that may pass and none for one that cannot. (The loop looks
+// at most text cells itself, as plainText below does; TestPasses and
+// FuzzPasses check passes against run, FuzzApplyText the loop.)
 func (p *pipeline) passes(v string) bool {
 	if p.plain == plainNever {
 		return false

@@ -47,7 +47,7 @@ func TestValueMaps(t *testing.T) {
 		{7, "België", "belgium", ""},            // unmapped cells are transformed as before
 	}
 	for _, tc := range tests {
-		c, problems := b.Apply(row(tc.col, tc.cell))
+		c, problems := b.applyOne(row(tc.col, tc.cell))
 		got := c.EnterpriseNumber
 		if tc.col == 7 {
 			got = c.Address.Country
@@ -59,14 +59,14 @@ func TestValueMaps(t *testing.T) {
 			t.Errorf("%q: sends %q, problems %+v; want one %s", tc.cell, got, problems, tc.kind)
 		}
 	}
-	_, problems := b.Apply(row(3, "Particulier"))
+	_, problems := b.applyOne(row(3, "Particulier"))
 	if msg := problems[0].Message; !strings.Contains(msg, `"Particulier"`) || !strings.Contains(msg, "private customer without a VAT number: not imported") {
 		t.Errorf("message %q does not quote the cell and the mapping's reason", msg)
 	}
 	// A Mapper, which remembers values, gives the same.
 	m := b.NewMapper()
 	for _, cell := range []string{"Particulier", "n/a", "Particulier", "BE0417497106", "N/A"} {
-		wantC, wantP := b.Apply(row(3, cell))
+		wantC, wantP := b.applyOne(row(3, cell))
 		gotC, gotP := m.Apply(row(3, cell))
 		if gotC != wantC || len(gotP) != len(wantP) {
 			t.Errorf("%q: Mapper gives %+v %+v, Apply %+v %+v", cell, gotC, gotP, wantC, wantP)
