@@ -208,7 +208,8 @@ func isLoopback(host string) bool {
 }
 
 // Create makes ONE attempt to create a customer from an already encoded JSON
-// body. Each call reads the body through a fresh reader, so a retry sends
+// body. The client's Timeout bounds the whole attempt: connecting, sending,
+// waiting and reading the answer's last byte. Each call reads the body through a fresh reader, so a retry sends
 // exactly the same bytes. A 2xx gives the ids; any other answer is an
 // *APIError; no answer at all (refused, dropped, timed out, cancelled) is a
 // *TransportError. The response body is always drained and closed so the
@@ -246,8 +247,11 @@ func (c *Client) Create(ctx context.Context, body []byte) (Created, error) {
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil {
-		// The API accepted the request; only its answer was lost.
-		return Created{}, c.transportError(ctx, actx, err, true)
+		// The API accepted the request; only its answer was lost (the
+		// attempt's deadline covers the body too).
+		te := c.transportError(ctx, actx, err, true)
+		te.Status = resp.StatusCode
+		return Created{}, te
 	}
 	var out Created
 	if err := json.Unmarshal(raw, &out); err != nil || out.CustomerID == 0 {
@@ -304,6 +308,9 @@ type TransportError struct {
 	Timeout   bool          // no answer within Limit
 	Cancelled bool          // the run stopped waiting (Ctrl-C or an abort)
 	Limit     time.Duration // the per-attempt timeout in force
+	// Status is the HTTP status when the answer's headers arrived but its
+	// body did not (0 otherwise).
+	Status int
 	// TLS is set when the secure connection could not be set up (an
 	// untrusted, expired or misnamed certificate, a failed handshake):
 	// not an outage, and nothing was sent.
@@ -322,10 +329,14 @@ func (e *TransportError) Error() string {
 		return "the run stopped while waiting for the API's answer"
 	case e.Cancelled:
 		return "the run stopped before the request was sent"
+	case e.Timeout && e.Status != 0:
+		return fmt.Sprintf("the API's answer (HTTP %d) did not arrive completely within %s", e.Status, e.Limit)
 	case e.Timeout && e.Sent:
 		return fmt.Sprintf("no answer from the API within %s", e.Limit)
 	case e.Timeout:
 		return fmt.Sprintf("could not reach the API within %s", e.Limit)
+	case e.Status != 0:
+		return fmt.Sprintf("the connection broke while the API's answer (HTTP %d) was arriving: %s", e.Status, e.cause())
 	case e.Sent:
 		return "the connection broke before the API answered: " + e.cause()
 	}

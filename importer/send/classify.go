@@ -36,8 +36,10 @@ type attempt struct {
 	// it extends the outage watch's failing streak.
 	Failing bool
 	// Down: the failure says the API as a whole is unreachable (no answer,
-	// 502, 503, 504), so a retry says nothing about the row and does not
-	// use its budget while an outage lasts.
+	// 502, 503, 504). Once two rows failed in a row so, the workers hold:
+	// one attempt at a time probes whether the API is back, the other rows
+	// wait without spending their retries. Every attempt, a probe too,
+	// counts against its row's Retries.
 	Down bool
 	// MayHaveCreated: the request may have stored the customer without us
 	// learning its id: it left and no answer came, or a gateway answered

@@ -16,7 +16,10 @@ type jobResult struct {
 	err        error // the last attempt's error; nil when created
 	attempts   int
 	unanswered bool
-	stopped    bool // the run stopped before the row could finish its retries
+	// stopped says why the run stopped ("" = it did not) before the row
+	// could finish; maxAttempts is 1 + Retries.
+	stopped     string
+	maxAttempts int
 }
 
 // Messages that end up in the results file's owr_error column.
@@ -74,15 +77,22 @@ func decideOutcome(job Job, r jobResult) row.Outcome {
 	return o
 }
 
-// failedMessage explains a row that ended failed on a retryable problem.
+// failedMessage explains a row that ended failed: for a problem that is
+// retried, whether the row used all its attempts or the run stopped first,
+// and why.
 func failedMessage(r jobResult) string {
 	msg := r.err.Error()
 	retryable := classify(context.Background(), r.err).Retry
 	switch {
-	case r.stopped && retryable:
-		msg += "; the run stopped before it could be retried."
-	case retryable:
+	case retryable && r.maxAttempts == 1:
+		msg += "; not retried (no retries allowed). Send the row again later."
+	case retryable && r.attempts >= r.maxAttempts:
 		msg += fmt.Sprintf("; still failing after %d attempts. Send the row again later.", r.attempts)
+	case retryable && r.stopped != "":
+		msg += fmt.Sprintf("; the run stopped (%s) after attempt %d of %d, before it could be retried.",
+			r.stopped, r.attempts, r.maxAttempts)
+	case retryable:
+		msg += fmt.Sprintf("; gave up after %d attempts.", r.attempts)
 	case !strings.HasSuffix(msg, "."):
 		msg += "."
 	}

@@ -43,11 +43,19 @@ type SubmitOptions struct {
 	Workers int     // concurrent requests; at least 1
 	Rate    float64 // requests per second over all workers, retries included; 0 = unlimited
 	Burst   int     // requests allowed above Rate at once; at least 1
-	Retries int     // attempts after the first, for one row's own failures
+	// Retries: attempts after the first. A row is sent at most 1 + Retries
+	// times, whatever the API answers: every retry counts, outages included.
+	Retries int
 
 	// MaxOutage: when every attempt of every worker has failed for this long
-	// (no answer, 502/503/504), the API is declared unavailable and the run
-	// stops. Shorter outages are ridden out. Default DefaultMaxOutage.
+	// (no answer, 5xx), the API is declared unavailable and the run stops.
+	// While the API is down (two or more rows failing in a row, with no
+	// answer or 502/503/504) only one attempt at a time goes out, at
+	// growing intervals (BackoffInitial doubling up to BackoffMax), to see
+	// whether it is back; the other rows wait without spending their
+	// retries, so a short outage costs only the retries of the rows that
+	// probe. The stop comes at the first failed probe after MaxOutage, so
+	// up to BackoffMax (plus one Timeout) later. Default DefaultMaxOutage.
 	MaxOutage time.Duration
 	// Grace: once the run stops (Ctrl-C, 401, outage), requests in flight get
 	// this long to be answered before they are cancelled. Default DefaultGrace.
@@ -145,14 +153,7 @@ func Submit(ctx context.Context, c *owrapi.Client, j *ledger.Journal, jobs <-cha
 	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRequests()
 
-	s := &submitter{
-		client: c, journal: j, opts: opts, clock: opts.clock,
-		pacer:   newPacer(opts.Rate, opts.Burst, opts.clock),
-		stopCtx: stopCtx, stop: stop, reqCtx: reqCtx,
-		gate:   make(chan struct{}),
-		counts: map[row.Status]int{},
-	}
-	s.notify = s.recordOutcome
+	s := newSubmitter(c, j, opts, stopCtx, stop, reqCtx)
 
 	// Once the run stops, in-flight requests get opts.Grace to be answered.
 	workersDone := make(chan struct{})
@@ -215,10 +216,34 @@ type submitter struct {
 	failingSince time.Time // send time of the first attempt of the current failing streak
 	failingExt   int64     // the row that started the streak
 	outage       bool      // a second row failed in the streak
-	lastUp       time.Time // send time of the newest attempt the API answered
+	downSeen     bool      // an attempt of the streak found the API unreachable (a.Down)
+	hold         bool      // outage && downSeen: one attempt at a time, at nextProbe
+	probing      bool      // during a hold: the one attempt allowed out is out
+	nextProbe    time.Time // during a hold: the next attempt goes no sooner
+	probeBackoff *backoff.ExponentialBackOff
+	wake         chan struct{} // closed (and replaced) when the outage ends or a probe comes back
+	lastUp       time.Time     // send time of the newest attempt the API answered
 	abortErr     *AbortError
 	counts       map[row.Status]int
 	finished     int
+}
+
+// newSubmitter builds the shared state of one Submit call; opts already
+// has its defaults.
+func newSubmitter(c *owrapi.Client, j *ledger.Journal, opts SubmitOptions,
+	stopCtx context.Context, stop context.CancelCauseFunc, reqCtx context.Context) *submitter {
+	s := &submitter{
+		client: c, journal: j, opts: opts, clock: opts.clock,
+		pacer:   newPacer(opts.Rate, opts.Burst, opts.clock),
+		stopCtx: stopCtx, stop: stop, reqCtx: reqCtx,
+		gate:   make(chan struct{}),
+		counts: map[row.Status]int{},
+		wake:   make(chan struct{}),
+
+		probeBackoff: newBackoff(opts.BackoffInitial, opts.BackoffMax),
+	}
+	s.notify = s.recordOutcome
+	return s
 }
 
 // work is one worker: it takes jobs until there are none or the run stops.
@@ -254,7 +279,10 @@ func (s *submitter) do(job Job, ack chan error) error {
 	if !r.started {
 		return nil
 	}
-	r.res.stopped = s.stopCtx.Err() != nil
+	if s.stopCtx.Err() != nil {
+		r.res.stopped = s.stopReason()
+	}
+	r.res.maxAttempts = 1 + s.opts.Retries
 	return s.journal.End(decideOutcome(job, r.res), s.notify, ack)
 }
 
@@ -266,18 +294,21 @@ type rowAttempts struct {
 	res     jobResult
 	started bool  // the journal has the row's started line
 	fatal   error // the journal failed: the run must stop
-	budget  int   // retries left for the row's own failures
+	budget  int   // retries left: 1 + Retries attempts in all
 }
 
 // attempt sends the job once, when its turn comes, and says whether and
 // when backoff.Retry should call it again.
 func (r *rowAttempts) attempt() (owrapi.Created, error) {
 	s := r.s
-	ticket, err := s.turn()
+	ticket, probe, err := s.turn()
 	if err != nil {
 		return owrapi.Created{}, backoff.Permanent(err)
 	}
 	if err := r.begin(); err != nil {
+		if probe {
+			s.endProbe()
+		}
 		return owrapi.Created{}, backoff.Permanent(err)
 	}
 	r.res.attempts++
@@ -288,21 +319,19 @@ func (r *rowAttempts) attempt() (owrapi.Created, error) {
 	created, err := s.client.Create(s.reqCtx, r.job.Body)
 	a := classify(s.stopCtx, err)
 	s.observe(r.job, ticket, sentAt, err, a)
+	if probe {
+		s.endProbe()
+	}
 	r.res.err = err
 	if err == nil {
 		r.res.created = created
 		return created, nil
 	}
 	r.res.unanswered = r.res.unanswered || a.MayHaveCreated
-	if !a.Retry {
+	if !a.Retry || r.budget == 0 {
 		return owrapi.Created{}, backoff.Permanent(err)
 	}
-	if !s.outageRetry(a, sentAt) {
-		if r.budget == 0 {
-			return owrapi.Created{}, backoff.Permanent(err)
-		}
-		r.budget--
-	}
+	r.budget--
 	if a.Wait > 0 {
 		return owrapi.Created{}, &backoff.RetryAfterError{Duration: a.Wait}
 	}
@@ -328,9 +357,10 @@ func (r *rowAttempts) begin() error {
 }
 
 // turn waits until this worker may send an attempt: after the run's first
-// request was answered (only one request goes out before that) and once the
-// pacer grants a token.
-func (s *submitter) turn() (uint64, error) {
+// request was answered (only one request goes out before that), during an
+// outage when it is this worker's turn to probe (probe is then true: call
+// endProbe once the attempt is over), and once the pacer grants a token.
+func (s *submitter) turn() (ticket uint64, probe bool, err error) {
 	select {
 	case <-s.gate:
 	default:
@@ -340,14 +370,71 @@ func (s *submitter) turn() (uint64, error) {
 		select {
 		case <-s.gate:
 		case <-s.stopCtx.Done():
-			return 0, errStopped
+			return 0, false, errStopped
 		}
 	}
-	ticket, err := s.pacer.wait(s.stopCtx)
-	if err != nil {
-		return 0, errStopped
+	if probe, err = s.holdWhileDown(); err != nil {
+		return 0, false, errStopped
 	}
-	return ticket, nil
+	if ticket, err = s.pacer.wait(s.stopCtx); err != nil {
+		if probe {
+			s.endProbe()
+		}
+		return 0, false, errStopped
+	}
+	return ticket, probe, nil
+}
+
+// holdWhileDown returns at once while the API is up. While it is down (an
+// outage in which attempts found it unreachable: no answer, 502, 503, 504)
+// only one attempt is out at a time, no sooner than nextProbe; the other
+// workers wait here, spending none of their rows' attempts. probe is true
+// for the worker whose attempt goes out. The interval between probes grows
+// like a row's backoff (BackoffInitial doubling up to BackoffMax).
+func (s *submitter) holdWhileDown() (probe bool, err error) {
+	for {
+		s.mu.Lock()
+		if !s.hold {
+			s.mu.Unlock()
+			return false, nil
+		}
+		wake := s.wake
+		var due <-chan time.Time // nil while a probe is out: wait for it
+		if !s.probing {
+			wait := s.nextProbe.Sub(s.clock.Now())
+			if wait <= 0 {
+				s.probing = true
+				s.mu.Unlock()
+				return true, nil
+			}
+			due = s.clock.After(wait)
+		}
+		s.mu.Unlock()
+		select {
+		case <-wake:
+		case <-due:
+		case <-s.stopCtx.Done():
+			return false, errStopped
+		}
+	}
+}
+
+// endProbe ends the probe's turn: if the outage still lasts, the next probe
+// may go after the outage's next backoff interval.
+func (s *submitter) endProbe() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.probing = false
+	if s.hold {
+		s.nextProbe = s.clock.Now().Add(s.probeBackoff.NextBackOff())
+	}
+	s.wakeLocked()
+}
+
+// wakeLocked lets every worker waiting in holdWhileDown look again.
+func (s *submitter) wakeLocked() {
+	close(s.wake)
+	s.wake = make(chan struct{})
 }
 
 // observe learns from one attempt's result: it adapts the pacer, tracks
@@ -370,7 +457,7 @@ func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error,
 		s.pacer.succeeded()
 		s.apiUp(sentAt)
 	case a.Failing:
-		s.apiFailing(job.ExtCustomerID, sentAt, err)
+		s.apiFailing(job.ExtCustomerID, sentAt, err, a.Down)
 	}
 	s.gateOnce.Do(func() { close(s.gate) })
 }
@@ -378,7 +465,11 @@ func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error,
 // apiUp ends a failing streak: the API answered an attempt sent at sentAt.
 func (s *submitter) apiUp(sentAt time.Time) {
 	s.mu.Lock()
-	s.failingSince, s.failingExt, s.outage = time.Time{}, 0, false
+	if s.hold {
+		s.probeBackoff.Reset()
+		s.wakeLocked()
+	}
+	s.failingSince, s.failingExt, s.outage, s.downSeen, s.hold = time.Time{}, 0, false, false, false
 	if sentAt.After(s.lastUp) {
 		s.lastUp = sentAt
 	}
@@ -386,11 +477,13 @@ func (s *submitter) apiUp(sentAt time.Time) {
 }
 
 // apiFailing extends the failing streak with an attempt for ext sent at
-// sentAt. A streak is an outage once a second row failed in it: one row that
-// keeps failing alone says more about that row than about the API. An
-// outage longer than MaxOutage aborts the run. A failure of an attempt sent
-// before one that was answered is old news and ignored.
-func (s *submitter) apiFailing(ext int64, sentAt time.Time, err error) {
+// sentAt (down: it found the API unreachable). A streak is an outage once a
+// second row failed in it: one row that keeps failing alone says more about
+// that row than about the API. An outage in which the API was unreachable
+// starts the hold (see holdWhileDown); an outage longer than MaxOutage
+// aborts the run. A failure of an attempt sent before one that was answered
+// is old news and ignored.
+func (s *submitter) apiFailing(ext int64, sentAt time.Time, err error, down bool) {
 	s.mu.Lock()
 	if sentAt.Before(s.lastUp) {
 		s.mu.Unlock()
@@ -402,11 +495,17 @@ func (s *submitter) apiFailing(ext int64, sentAt time.Time, err error) {
 	case ext != s.failingExt:
 		s.outage = true
 	}
-	down := s.clock.Now().Sub(s.failingSince)
+	s.downSeen = s.downSeen || down
+	if s.outage && s.downSeen && !s.hold {
+		s.hold = true
+		s.probeBackoff.Reset()
+		s.nextProbe = s.clock.Now().Add(s.probeBackoff.NextBackOff())
+	}
+	since := s.clock.Now().Sub(s.failingSince)
 	outage := s.outage
 	s.mu.Unlock()
-	if outage && down >= s.opts.MaxOutage {
-		s.abort(AbortUnavailable, fmt.Sprintf("the API looks unavailable: every request failed for %s (last: %s). The run stopped; the rows not sent are marked not_attempted. Try again later: the same command continues where this run stopped.", roundDuration(down), err))
+	if outage && since >= s.opts.MaxOutage {
+		s.abort(AbortUnavailable, fmt.Sprintf("the API looks unavailable: every request failed for %s (last: %s). The run stopped; the rows not sent are marked not_attempted. Try again later: the same command continues where this run stopped.", roundDuration(since), err))
 	}
 }
 
@@ -418,17 +517,21 @@ func roundDuration(d time.Duration) time.Duration {
 	return d.Round(time.Millisecond)
 }
 
-// outageRetry reports whether a failed attempt should be retried without
-// using the row's retry budget: it was sent while the API was already down
-// for several rows, so the failure says nothing about this row. Such retries
-// are bounded by MaxOutage instead. With Retries 0 nothing is retried.
-func (s *submitter) outageRetry(a attempt, sentAt time.Time) bool {
-	if s.opts.Retries == 0 || !a.Down {
-		return false
+// stopReason says in a few words why the run stopped, for owr_error.
+func (s *submitter) stopReason() string {
+	a := s.aborted()
+	if a == nil {
+		return "it was interrupted"
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outage && s.failingSince.Before(sentAt)
+	switch a.Reason {
+	case AbortUnavailable:
+		return "the API looked unavailable"
+	case AbortUnauthorized:
+		return "the API refused the keys"
+	case AbortTLS:
+		return "the connection to the API could not be trusted"
+	}
+	return a.Reason
 }
 
 // abort stops the run for reason; the first reason wins.
