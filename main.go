@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"owr-import/internal/display"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -85,9 +86,29 @@ was built from and the build date. Quote it when you report a problem.`,
 		Example: `  owr-import version`,
 		Args:    cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "owr-import %s (commit %s, built %s)\n", version, commit, date)
+			info, _ := debug.ReadBuildInfo()
+			fmt.Fprintln(cmd.OutOrStdout(), versionLine(version, commit, date, info))
 		},
 	}
+}
+
+// versionLine says which build this is, version first: what the Makefile
+// stamped (the git tag, commit and build date), else what go build
+// recorded from git (a plain `go build` in a clone), else "dev".
+func versionLine(version, commit, date string, info *debug.BuildInfo) string {
+	when := "built " + date
+	if version == "dev" && info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		version = info.Main.Version
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value[:min(7, len(s.Value))]
+			case "vcs.time":
+				when = "committed " + s.Value
+			}
+		}
+	}
+	return fmt.Sprintf("owr-import %s (commit %s, %s)", version, commit, when)
 }
 
 // exitCodeFor maps any error returned by a command to the process exit code.
