@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -209,7 +208,10 @@ func isLoopback(host string) bool {
 
 // Create makes ONE attempt to create a customer from an already encoded JSON
 // body. The client's Timeout bounds the whole attempt: connecting, sending,
-// waiting and reading the answer's last byte. Each call reads the body through a fresh reader, so a retry sends
+// waiting and reading the answer's last byte. A success answer counts only
+// when it carries a positive customerId and the extCustomerId of body;
+// otherwise it is an *APIError with the 2xx status (CodeUnreadableAnswer or
+// CodeUnexpectedAnswer): the customer may exist, its id is unknown. Each call reads the body through a fresh reader, so a retry sends
 // exactly the same bytes. A 2xx gives the ids; any other answer is an
 // *APIError; no answer at all (refused, dropped, timed out, cancelled) is a
 // *TransportError. The response body is always drained and closed so the
@@ -253,17 +255,13 @@ func (c *Client) Create(ctx context.Context, body []byte) (Created, error) {
 		te.Status = resp.StatusCode
 		return Created{}, te
 	}
-	var out Created
-	if err := json.Unmarshal(raw, &out); err != nil || out.CustomerID == 0 {
-		return Created{}, &APIError{Status: resp.StatusCode, Code: CodeUnreadableAnswer,
-			Message: "the API accepted the row but its answer could not be read (no customerId in it)"}
+	sentExt, known := sentExtCustomerID(body)
+	out, ae := decodeCreated(resp.StatusCode, raw, sentExt, known, c.redact)
+	if ae != nil {
+		return Created{}, ae
 	}
 	return out, nil
 }
-
-// CodeUnreadableAnswer marks a 2xx whose body did not carry the ids: the
-// customer was most likely created, but its customerId is unknown.
-const CodeUnreadableAnswer = "UNREADABLE_ANSWER"
 
 // transportError classifies a failure that produced no HTTP answer.
 // Everything the caller needs to know is read from the cause here; Err

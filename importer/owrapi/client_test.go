@@ -1,6 +1,7 @@
 package owrapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -127,23 +128,41 @@ func keys(h http.Header) []string {
 	return out
 }
 
+// TestClientAnswers: what each answer becomes. A success must carry a
+// positive customerId and the extCustomerId that was sent (1 here);
+// anything else is an APIError with the 2xx status, so the row is in doubt.
 func TestClientAnswers(t *testing.T) {
+	const sent = `{"extCustomerId":1,"name":"Bakkerij Peeters"}`
 	tests := []struct {
 		name      string
+		body      string // sent; the documented one when empty
 		status    int
 		ctype     string
-		body      string
+		answer    string
 		want      Created
 		errStatus int // expected APIError status, 0 for success
 		code      string
+		msgHas    string
 	}{
-		{"201 created", 201, "application/json", `{"companyId":2,"customerId":10,"extCustomerId":1}`, Created{2, 10, 1}, 0, ""},
-		{"200 created", 200, "application/json", `{"companyId":3,"customerId":11,"extCustomerId":1}`, Created{3, 11, 1}, 0, ""},
-		{"200 unreadable", 200, "text/html", `<html>ok</html>`, Created{}, 200, CodeUnreadableAnswer},
-		{"400", 400, "application/json", `{"errorCode":"INVALID","message":"name is required"}`, Created{}, 400, "INVALID"},
-		{"409", 409, "application/json", `{"errorCode":"CUSTOMER_EXISTS","message":"exists"}`, Created{}, 409, "CUSTOMER_EXISTS"},
-		{"503 html", 503, "text/html", herokuPage, Created{}, 503, ""},
-		{"redirect not followed", 302, "", "", Created{}, 302, ""},
+		{"201 created", "", 201, "application/json", `{"companyId":2,"customerId":10,"extCustomerId":1}`, Created{2, 10, 1}, 0, "", ""},
+		{"200 created", "", 200, "application/json", `{"companyId":3,"customerId":11,"extCustomerId":1}`, Created{3, 11, 1}, 0, "", ""},
+		{"created, spaced and reordered", "", 201, "application/json", "{ \"extCustomerId\" : 1,\n \"customerId\": 10, \"companyId\": 2 }", Created{2, 10, 1}, 0, "", ""},
+		{"created, body sent with spaces", `{ "name": "X", "extCustomerId" : 1 }`, 201, "application/json", `{"companyId":2,"customerId":10,"extCustomerId":1}`, Created{2, 10, 1}, 0, "", ""},
+		{"200 unreadable", "", 200, "text/html", `<html>ok</html>`, Created{}, 200, CodeUnreadableAnswer, "the API answered success (HTTP 200) but its answer is not the documented JSON"},
+		{"204 empty", "", 204, "", ``, Created{}, 204, CodeUnreadableAnswer, "(HTTP 204) but its answer is empty"},
+		{"JSON array", "", 201, "application/json", `[{"customerId":10}]`, Created{}, 201, CodeUnreadableAnswer, "not the documented JSON"},
+		{"customerId as text", "", 201, "application/json", `{"companyId":2,"customerId":"10","extCustomerId":1}`, Created{}, 201, CodeUnreadableAnswer, "not the documented JSON"},
+		{"customerId with a fraction", "", 201, "application/json", `{"companyId":2,"customerId":10.5,"extCustomerId":1}`, Created{}, 201, CodeUnreadableAnswer, ""},
+		{"another extCustomerId", "", 201, "application/json", `{"companyId":2,"customerId":10,"extCustomerId":2}`, Created{}, 201, CodeUnexpectedAnswer, "the API answered success (HTTP 201) but for extCustomerId 2, not the 1 that was sent"},
+		{"negative customerId", "", 201, "application/json", `{"companyId":2,"customerId":-10,"extCustomerId":1}`, Created{}, 201, CodeUnexpectedAnswer, "customerId -10 (a positive id was expected)"},
+		{"customerId 0", "", 201, "application/json", `{"companyId":2,"customerId":0,"extCustomerId":1}`, Created{}, 201, CodeUnexpectedAnswer, "customerId 0"},
+		{"no customerId", "", 201, "application/json", `{"companyId":2,"extCustomerId":1}`, Created{}, 201, CodeUnexpectedAnswer, "has no customerId"},
+		{"no extCustomerId", "", 201, "application/json", `{"companyId":2,"customerId":10}`, Created{}, 201, CodeUnexpectedAnswer, "has no extCustomerId (1 was sent)"},
+		{"another extCustomerId, huge", "", 201, "application/json", `{"companyId":2,"customerId":10,"extCustomerId":99999999999999999999}`, Created{}, 201, CodeUnreadableAnswer, ""},
+		{"400", "", 400, "application/json", `{"errorCode":"INVALID","message":"name is required"}`, Created{}, 400, "INVALID", ""},
+		{"409", "", 409, "application/json", `{"errorCode":"CUSTOMER_EXISTS","message":"exists"}`, Created{}, 409, "CUSTOMER_EXISTS", ""},
+		{"503 html", "", 503, "text/html", herokuPage, Created{}, 503, "", ""},
+		{"redirect not followed", "", 302, "", "", Created{}, 302, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,9 +174,10 @@ func TestClientAnswers(t *testing.T) {
 					w.Header().Set("Content-Type", tt.ctype)
 				}
 				w.WriteHeader(tt.status)
-				io.WriteString(w, tt.body)
+				io.WriteString(w, tt.answer)
 			})
-			got, err := c.Create(context.Background(), []byte(`{}`))
+			body := cmp.Or(tt.body, sent)
+			got, err := c.Create(context.Background(), []byte(body))
 			if tt.errStatus == 0 {
 				if err != nil || got != tt.want {
 					t.Fatalf("Create = %+v, %v; want %+v", got, err, tt.want)
@@ -167,6 +187,38 @@ func TestClientAnswers(t *testing.T) {
 			var ae *APIError
 			if !errors.As(err, &ae) || ae.Status != tt.errStatus || ae.Code != tt.code {
 				t.Fatalf("Create error = %#v, want APIError %d %q", err, tt.errStatus, tt.code)
+			}
+			if !strings.Contains(ae.Message, tt.msgHas) {
+				t.Errorf("message %q does not say %q", ae.Message, tt.msgHas)
+			}
+		})
+	}
+}
+
+func TestSentExtCustomerID(t *testing.T) {
+	tests := []struct {
+		body string
+		want int64
+		ok   bool
+	}{
+		{`{"extCustomerId":1001,"name":"x"}`, 1001, true},
+		{`{"extCustomerId":7}`, 7, true},
+		{`{"extCustomerId":-7}`, -7, true},
+		{`{ "name": "x", "extCustomerId" : 1001 }`, 1001, true},
+		{`{"address":{"extCustomerId":5},"extCustomerId":7}`, 7, true},
+		{`{"extCustomerId":"1001"}`, 0, false},
+		{`{"extCustomerId":1e3}`, 0, false},
+		{`{"extCustomerId":99999999999999999999}`, 0, false},
+		{`{"name":"x"}`, 0, false},
+		{`{}`, 0, false},
+		{`not json`, 0, false},
+		{``, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			got, ok := sentExtCustomerID([]byte(tt.body))
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("sentExtCustomerID(%s) = %d, %v; want %d, %v", tt.body, got, ok, tt.want, tt.ok)
 			}
 		})
 	}

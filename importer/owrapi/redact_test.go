@@ -182,6 +182,10 @@ func keyEchoes() []echo {
 		{name: "mixed case, newlines and URL encoding", status: 409, ctype: "text/plain", body: func(ak, ck string) string {
 			return mangle(url.QueryEscape(strings.ToUpper(ak)), 4, "\n") + " " + mangle(url.QueryEscape(strings.ToLower(ck)), 5, " ")
 		}},
+		{name: "success answer echoing the keys", status: 201, ctype: "application/json", body: func(ak, ck string) string {
+			b, _ := json.Marshal(map[string]string{"customerId": ak, "extCustomerId": ck})
+			return string(b)
+		}},
 		{name: "malformed status line", raw: func(ak, ck string) string { return ck + "\r\n\r\n" }},
 		{name: "malformed header line", raw: func(ak, ck string) string { return "HTTP/1.1 200 OK\r\n" + ak + "\r\n\r\n" }},
 	}

@@ -55,6 +55,11 @@ type attempt struct {
 	// handshake). Not an outage: retrying cannot help and the other side
 	// may not be the API, so it is final and the run stops at once.
 	TLSFailed bool
+	// UnexpectedSuccess: a 2xx that is not the documented success (no
+	// positive customerId, another extCustomerId, not JSON). The customer
+	// may exist under an unknown id: the row is in_doubt, not retried (a
+	// retry could only get a 409); a few of these stop the run.
+	UnexpectedSuccess bool
 }
 
 // classify is the one decision about an attempt's result: a pure function
@@ -73,6 +78,8 @@ func classify(stop context.Context, err error) attempt {
 		// Cancelled by us (Ctrl-C after the grace): not the API's doing.
 		a.Retry, a.Failing, a.Down = !te.Cancelled, !te.Cancelled, !te.Cancelled
 		a.MayHaveCreated = te.Sent
+	case errors.As(err, &ae) && ae.Status >= 200 && ae.Status <= 299:
+		a.Answered, a.MayHaveCreated, a.UnexpectedSuccess = true, true, true
 	case errors.As(err, &ae):
 		a.Answered = ae.Status < 500
 		a.Failing = ae.Status >= 500

@@ -27,6 +27,7 @@ func TestClassify(t *testing.T) {
 		throttled
 		unauthorized
 		tlsFailed
+		unexpectedSuccess
 	)
 	tlsErr := func(p owrapi.TLSProblem) error {
 		return &owrapi.TransportError{Err: errors.New("x509: certificate problem"), TLS: p}
@@ -57,7 +58,11 @@ func TestClassify(t *testing.T) {
 		{"503 with Retry-After", live, &owrapi.APIError{Status: 503, RetryAfter: time.Second}, retry | failing | down | mayHaveCreated, time.Second},
 		{"504", live, api(504), retry | failing | down | mayHaveCreated, 0},
 		{"505", live, api(505), failing, 0},
-		{"2xx unreadable", live, &owrapi.APIError{Status: 200, Code: owrapi.CodeUnreadableAnswer}, answered, 0},
+		// A success that is not the documented one: the API is up and the
+		// customer may exist; not retried (a retry can only get a 409).
+		{"2xx unreadable", live, &owrapi.APIError{Status: 200, Code: owrapi.CodeUnreadableAnswer}, answered | mayHaveCreated | unexpectedSuccess, 0},
+		{"2xx for another extCustomerId", live, &owrapi.APIError{Status: 201, Code: owrapi.CodeUnexpectedAnswer}, answered | mayHaveCreated | unexpectedSuccess, 0},
+		{"2xx without a customerId, run stopped", stopped, &owrapi.APIError{Status: 201, Code: owrapi.CodeUnexpectedAnswer}, answered | mayHaveCreated | unexpectedSuccess, 0},
 		{"other error", live, errors.New("cannot build the request"), 0, 0},
 		{"run stopped, 503", stopped, api(503), failing | down | mayHaveCreated, 0},
 		{"run stopped, dropped", stopped, &owrapi.TransportError{Err: io.EOF, Sent: true}, failing | down | mayHaveCreated, 0},
@@ -77,6 +82,7 @@ func TestClassify(t *testing.T) {
 				Failing: tt.flags&failing != 0, Down: tt.flags&down != 0,
 				MayHaveCreated: tt.flags&mayHaveCreated != 0, Throttled: tt.flags&throttled != 0,
 				Unauthorized: tt.flags&unauthorized != 0, TLSFailed: tt.flags&tlsFailed != 0,
+				UnexpectedSuccess: tt.flags&unexpectedSuccess != 0,
 			}
 			if got := classify(tt.ctx, tt.err); got != want {
 				t.Errorf("classify(%v)\n got %+v\nwant %+v", tt.err, got, want)

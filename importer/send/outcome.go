@@ -24,12 +24,12 @@ type jobResult struct {
 
 // Messages that end up in the results file's owr_error column.
 const (
-	msgMaybeCreated   = " The customer may have been created anyway: the next run of the same file checks this row."
-	msgInDoubtRetry   = "an earlier attempt got no answer and the retry was told the customer already exists: most likely this run created it (customerId unknown). Check it in Onlinewerkrooster before sending it again."
-	msgInDoubtResent  = "an earlier run sent this row without getting an answer and now the API says the customer already exists: most likely that run created it (customerId unknown). Check it in Onlinewerkrooster before sending it again."
-	msgUnauthorized   = "the API refused the keys (HTTP 401): check OWR_API_KEY and OWR_CUSTOMER_KEY and that they belong to this environment; the run stopped here."
-	MsgNotAttempted   = "the run stopped before this row was sent."
-	msgUnreadableDone = " Check it in Onlinewerkrooster."
+	msgMaybeCreated      = " The customer may have been created anyway: the next run of the same file checks this row."
+	msgInDoubtRetry      = "an earlier attempt got no answer and the retry was told the customer already exists: most likely this run created it (customerId unknown). Check it in Onlinewerkrooster before sending it again."
+	msgInDoubtResent     = "an earlier run sent this row without getting an answer and now the API says the customer already exists: most likely that run created it (customerId unknown). Check it in Onlinewerkrooster before sending it again."
+	msgUnauthorized      = "the API refused the keys (HTTP 401): check OWR_API_KEY and OWR_CUSTOMER_KEY and that they belong to this environment; the run stopped here."
+	MsgNotAttempted      = "the run stopped before this row was sent."
+	msgUnexpectedSuccess = "; check the customer in Onlinewerkrooster: it may have been created, under an id this run did not learn."
 )
 
 // decideOutcome turns a job's attempts into its one final status (the
@@ -56,7 +56,7 @@ func decideOutcome(job Job, r jobResult) row.Outcome {
 	o.HTTPStatus, o.ErrorCode = ae.Status, ae.Code
 	switch s := ae.Status; {
 	case s >= 200 && s <= 299:
-		o.Status, o.Error = row.StatusInDoubt, ae.Message+"."+msgUnreadableDone
+		o.Status, o.Error = row.StatusInDoubt, ae.Message+msgUnexpectedSuccess
 	case s == http.StatusConflict && (r.unanswered || job.MayExist):
 		o.Status, o.Error = row.StatusInDoubt, msgInDoubtRetry
 		if !r.unanswered {

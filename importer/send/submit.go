@@ -112,6 +112,13 @@ type SubmitStats struct {
 	FinalRate float64
 }
 
+// maxUnexpectedSuccess is how many success answers without the documented
+// ids (owrapi.CodeUnreadableAnswer, CodeUnexpectedAnswer) stop a run: one
+// can be a glitch, several mean the API (or whatever answers at the base
+// URL) does not answer as documented, and every further row would end
+// in_doubt.
+const maxUnexpectedSuccess = 3
+
 // Reasons a run was aborted, for AbortError.Reason.
 const (
 	AbortUnauthorized = "unauthorized"
@@ -120,6 +127,9 @@ const (
 	// AbortTLS: the secure connection to the API could not be set up (an
 	// untrusted, expired or misnamed certificate, a failed handshake).
 	AbortTLS = "tls"
+	// AbortUnexpectedAnswers: maxUnexpectedSuccess success answers did not
+	// carry the documented ids: the API is not answering as documented.
+	AbortUnexpectedAnswers = "unexpected_answers"
 	// AbortFailed: an error of the run's own (a damaged row further down the
 	// file, a full disk) after rows may have been sent.
 	AbortFailed = "failed"
@@ -211,6 +221,7 @@ type submitter struct {
 	probeSent atomic.Bool
 
 	requests, retries, throttled, started atomic.Int64
+	unexpectedSuccess                     atomic.Int64
 
 	mu           sync.Mutex
 	failingSince time.Time // send time of the first attempt of the current failing streak
@@ -449,6 +460,12 @@ func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error,
 	case a.TLSFailed:
 		s.abort(AbortTLS, fmt.Sprintf("the connection to the API cannot be trusted (row %d): %s The run stopped at once; the rows not sent are marked not_attempted. Run the same command again once this is solved.", job.Row, err))
 		return
+	case a.UnexpectedSuccess:
+		if n := s.unexpectedSuccess.Add(1); n >= maxUnexpectedSuccess {
+			s.abort(AbortUnexpectedAnswers, fmt.Sprintf("the API is not answering as documented: %d success answers did not carry the customer's ids (last, row %d: %s). The run stopped; those rows are in_doubt: check them in Onlinewerkrooster, check that --base-url is the Customers API, and tell the Onlinewerkrooster team. The rows not sent are marked not_attempted.", n, job.Row, err))
+		}
+		s.pacer.succeeded()
+		s.apiUp(sentAt)
 	case a.Throttled:
 		s.throttled.Add(1)
 		s.pacer.throttled(ticket)
@@ -530,6 +547,8 @@ func (s *submitter) stopReason() string {
 		return "the API refused the keys"
 	case AbortTLS:
 		return "the connection to the API could not be trusted"
+	case AbortUnexpectedAnswers:
+		return "the API did not answer as documented"
 	}
 	return a.Reason
 }

@@ -290,7 +290,7 @@ func TestSubmitOutcomes(t *testing.T) {
 		{"500 until retries run out", ext500Always, row.StatusFailed, 500, "", 3, true, "still failing after 3 attempts"},
 		{"503 then 409 is in doubt", ext503Then409, row.StatusInDoubt, 409, "CUSTOMER_EXT_ID_EXISTS", 2, true, "most likely this run created it"},
 		{"timeout then created", extHangThenOK, row.StatusCreated, 0, "", 2, true, ""},
-		{"unreadable 200", extUnreadable, row.StatusInDoubt, 200, owrapi.CodeUnreadableAnswer, 1, false, "could not be read"},
+		{"unreadable 200", extUnreadable, row.StatusInDoubt, 200, owrapi.CodeUnreadableAnswer, 1, true, "check the customer in Onlinewerkrooster"},
 		{"never answered", extDropAlways, row.StatusFailed, 0, "", 3, true, "may have been created"},
 	}
 	for _, tt := range tests {

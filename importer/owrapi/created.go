@@ -1,0 +1,102 @@
+package owrapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"owr-import/importer/row"
+)
+
+// Codes of a 2xx answer that is not the documented success: the customer
+// was most likely created, but which one and under which id is unknown.
+const (
+	// CodeUnreadableAnswer: the body is not the documented JSON object with
+	// whole-number ids.
+	CodeUnreadableAnswer = "UNREADABLE_ANSWER"
+	// CodeUnexpectedAnswer: the body is JSON but its ids are wrong: no
+	// positive customerId, or another extCustomerId than the one sent.
+	CodeUnexpectedAnswer = "UNEXPECTED_ANSWER"
+)
+
+// maxSnippet bounds the part of an unreadable success body kept in a message.
+const maxSnippet = 80
+
+// createdAnswer is the documented success body, with pointers so a missing
+// id is told apart from a zero one.
+type createdAnswer struct {
+	CompanyID     *int64 `json:"companyId"`
+	CustomerID    *int64 `json:"customerId"`
+	ExtCustomerID *int64 `json:"extCustomerId"`
+}
+
+// decodeCreated checks a 2xx body: the documented {"companyId",
+// "customerId", "extCustomerId"} with a positive customerId and, when the
+// sent body named one (known), the extCustomerId that was sent. Anything
+// else is an *APIError with the 2xx status whose message starts "the API
+// answered success (HTTP n) but"; text taken from the body is cleaned,
+// redacted and shortened.
+func decodeCreated(status int, raw []byte, sentExt int64, known bool, redact func(string) string) (Created, *APIError) {
+	fail := func(code, format string, args ...any) (Created, *APIError) {
+		return Created{}, &APIError{Status: status, Code: code,
+			Message: fmt.Sprintf("the API answered success (HTTP %d) but ", status) + fmt.Sprintf(format, args...)}
+	}
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		return fail(CodeUnreadableAnswer, "its answer is empty")
+	}
+	var a createdAnswer
+	if trimmed[0] != '{' || json.Unmarshal(trimmed, &a) != nil {
+		snippet := shorten(redact(row.CleanText(string(trimmed))), maxSnippet)
+		return fail(CodeUnreadableAnswer, "its answer is not the documented JSON (%q)", snippet)
+	}
+	switch {
+	case a.CustomerID == nil:
+		return fail(CodeUnexpectedAnswer, "its answer has no customerId")
+	case *a.CustomerID <= 0:
+		return fail(CodeUnexpectedAnswer, "gave customerId %d (a positive id was expected)", *a.CustomerID)
+	case known && a.ExtCustomerID == nil:
+		return fail(CodeUnexpectedAnswer, "its answer has no extCustomerId (%d was sent)", sentExt)
+	case known && *a.ExtCustomerID != sentExt:
+		return fail(CodeUnexpectedAnswer, "for extCustomerId %d, not the %d that was sent", *a.ExtCustomerID, sentExt)
+	}
+	out := Created{CustomerID: *a.CustomerID}
+	if a.CompanyID != nil {
+		out.CompanyID = *a.CompanyID
+	}
+	if a.ExtCustomerID != nil {
+		out.ExtCustomerID = *a.ExtCustomerID
+	}
+	return out, nil
+}
+
+// extPrefix is how every body the importer encodes begins (mapping.Customer
+// puts extCustomerId first).
+var extPrefix = []byte(`{"extCustomerId":`)
+
+// sentExtCustomerID reads the top-level extCustomerId of a request body, a
+// whole number; ok is false when there is none. Bodies that start with it,
+// as the importer's do, are read without a JSON decoder; others are
+// decoded.
+func sentExtCustomerID(body []byte) (ext int64, ok bool) {
+	if rest, found := bytes.CutPrefix(body, extPrefix); found {
+		end := bytes.IndexAny(rest, ",}")
+		if end > 0 && bytes.Count(rest[end:], []byte(`"extCustomerId"`)) == 0 {
+			if n, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
+				return n, true
+			}
+		}
+	}
+	var v struct {
+		ExtCustomerID json.RawMessage `json:"extCustomerId"`
+	}
+	if json.Unmarshal(body, &v) != nil || len(v.ExtCustomerID) == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(v.ExtCustomerID), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
