@@ -61,6 +61,7 @@ existing file unless --force is given.`,
 	f.StringVarP(&o.output, "output", "o", "", "write the mapping to this file (default: print it)")
 	f.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default: the widest sheet with a header)")
 	f.BoolVar(&o.force, "force", false, "overwrite the --output file if it exists")
+	_ = cmd.RegisterFlagCompletionFunc("sheet", completeSheet)
 	return cmd
 }
 

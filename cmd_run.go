@@ -86,6 +86,9 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar or progress lines")
 	summaryFlag(f, &o.summaryJSON)
+	_ = cmd.RegisterFlagCompletionFunc("mapping", completeMapping)
+	_ = cmd.RegisterFlagCompletionFunc("env", completeEnv)
+	_ = cmd.RegisterFlagCompletionFunc("sheet", completeSheet)
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
 }

@@ -41,6 +41,7 @@ Exit code 0 when every row is created or skipped, 1 when some are still open,
 	targetFlags(f, &o.env, &o.baseURL)
 	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder (default: the current folder)")
 	summaryFlag(f, &o.summaryJSON)
+	_ = cmd.RegisterFlagCompletionFunc("env", completeEnv)
 	return cmd
 }
 

@@ -42,6 +42,8 @@ the mapping cannot be used.`,
 	sheetFlag(f, &o.sheet)
 	f.StringVar(&o.outDir, "out-dir", "", "folder for NAME.validated.EXT (default: next to the input)")
 	summaryFlag(f, &o.summaryJSON)
+	_ = cmd.RegisterFlagCompletionFunc("mapping", completeMapping)
+	_ = cmd.RegisterFlagCompletionFunc("sheet", completeSheet)
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
 }

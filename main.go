@@ -73,7 +73,7 @@ run --env prod -> fix NAME.failed.xlsx -> run it again.`,
 	root.SetFlagErrorFunc(flagError)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.AddCommand(newVersionCmd(), newSandboxCmd(s), newValidateCmd(s), newRunCmd(s), newStatusCmd(s), newMappingCmd(s))
+	root.AddCommand(newVersionCmd(), newSandboxCmd(s), newValidateCmd(s), newRunCmd(s), newStatusCmd(s), newMappingCmd(s), newCompletionCmd())
 	return root
 }
 
