@@ -10,9 +10,14 @@ import (
 	"time"
 )
 
-// TestClassify is the one table of what an attempt's result means: read a
-// row to know whether it is retried, how long to wait, whether it counts
-// toward an outage and whether the customer may exist anyway.
+// TestClassify is the one table of what an attempt's result means. Each row
+// answers, by the flags it has or lacks: is it retried (retry, and how long
+// to wait), is the API answering (answered) or failing (failing; down: it
+// is unreachable, so the workers hold and one probe at a time goes out),
+// may the customer exist anyway (mayHaveCreated: a 409 later means
+// in_doubt), and does it stop the run (unauthorized, tlsFailed at once;
+// unexpectedSuccess after a few) or slow it down (throttled). Every retry
+// counts against the row's Retries.
 func TestClassify(t *testing.T) {
 	live := context.Background()
 	stopped, cancel := context.WithCancel(context.Background())
@@ -43,6 +48,8 @@ func TestClassify(t *testing.T) {
 		{"refused", live, &owrapi.TransportError{Err: errors.New("connection refused")}, retry | failing | down, 0},
 		{"dropped after send", live, &owrapi.TransportError{Err: io.EOF, Sent: true}, retry | failing | down | mayHaveCreated, 0},
 		{"timeout", live, &owrapi.TransportError{Err: context.DeadlineExceeded, Timeout: true, Sent: true}, retry | failing | down | mayHaveCreated, 0},
+		{"timeout after HTTP 201 headers, body dripping", live, &owrapi.TransportError{Err: context.DeadlineExceeded, Timeout: true, Sent: true, Status: 201}, retry | failing | down | mayHaveCreated, 0},
+		{"connection broke during a 201 body", live, &owrapi.TransportError{Err: io.ErrUnexpectedEOF, Sent: true, Status: 201}, retry | failing | down | mayHaveCreated, 0},
 		{"cancelled by us", live, &owrapi.TransportError{Err: context.Canceled, Cancelled: true, Sent: true}, mayHaveCreated, 0},
 		{"wrapped transport", live, fmt.Errorf("row 3: %w", &owrapi.TransportError{Err: io.EOF}), retry | failing | down, 0},
 		{"400", live, api(400), answered, 0},
@@ -74,6 +81,7 @@ func TestClassify(t *testing.T) {
 		{"TLS handshake failure", live, tlsErr(owrapi.TLSHandshake), tlsFailed, 0},
 		{"TLS, wrapped", live, fmt.Errorf("row 3: %w", tlsErr(owrapi.TLSUntrusted)), tlsFailed, 0},
 		{"run stopped, TLS", stopped, tlsErr(owrapi.TLSHandshake), tlsFailed, 0},
+		{"cancelled by us before sending", live, &owrapi.TransportError{Err: context.Canceled, Cancelled: true}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
