@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -68,7 +69,7 @@ func Parse(filename string, data []byte) (*Mapping, error) {
 	}
 	file, err := parseTokens(tokens)
 	if err != nil {
-		return nil, syntaxError(filename, err)
+		return nil, syntaxError(filename, text, err)
 	}
 	d := &decoder{errs: errs, m: &Mapping{file: filename, sourcePos: make(map[string]pos)}}
 	d.file(file)
@@ -177,14 +178,40 @@ func (b *blockKeys) count(p pos) (first pos, ok bool) {
 }
 
 // syntaxError turns a YAML parser error into an *Error with its position.
-func syntaxError(file string, err error) error {
+func syntaxError(file, text string, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		msg := "this is not valid YAML: " + ye.GetMessage()
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			return &Error{File: file, Line: tk.Position.Line, Column: tk.Position.Column, Message: msg, Hint: syntaxHint}
+			line, col := wrongLine(text, tk.Position.Line, tk.Position.Column)
+			return &Error{File: file, Line: line, Column: col, Message: msg, Hint: syntaxHint}
 		}
 		return &Error{File: file, Message: msg, Hint: syntaxHint}
 	}
 	return &Error{File: file, Message: "this is not valid YAML: " + err.Error(), Hint: syntaxHint}
+}
+
+// wrongLine is the line a consultant must fix for a parser error reported
+// at line, col. A key indented deeper than the key above it ("   name:"
+// under "  extCustomerNumber: Klantnummer") reads to the parser as the
+// continuation of the value above, so it reports the line above; the line
+// to fix is the next one, whose indentation is wrong.
+func wrongLine(text string, line, col int) (int, int) {
+	lines := strings.Split(text, "\n")
+	if line < 1 || line > len(lines) {
+		return line, col
+	}
+	indent := func(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+	here := lines[line-1]
+	for next := line; next < len(lines); next++ {
+		t := strings.TrimSpace(lines[next])
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if indent(lines[next]) > indent(here) && strings.Contains(t, ":") && strings.Contains(strings.TrimSpace(here), ":") {
+			return next + 1, indent(lines[next]) + 1
+		}
+		break
+	}
+	return line, col
 }

@@ -480,3 +480,25 @@ func TestParseMessagesAreSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestParseWrongIndentationLine: a key indented too deep is reported on its
+// own line, not on the line above it.
+func TestParseWrongIndentationLine(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		line       int
+	}{
+		{"key too deep", "version: 1\nfields:\n  extCustomerId: Klant ID\n  extCustomerNumber: Klantnummer\n   name: Naam\n  address.city: Gemeente\n", 5},
+		{"key too deep after a comment", "version: 1\nfields:\n  extCustomerId: Klant ID\n  # the number\n\n     name: Naam\n", 6},
+		{"key not deep enough", "version: 1\nfields:\n  extCustomerId: Klant ID\n  name: Naam\n address.city: Gemeente\n", 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("mapping.yaml", []byte(tt.yaml))
+			var me *Error
+			if !errors.As(err, &me) || me.Line != tt.line {
+				t.Fatalf("error %v, want one on line %d", err, tt.line)
+			}
+		})
+	}
+}
