@@ -66,8 +66,8 @@ type SubmitOptions struct {
 	BackoffMax     time.Duration
 
 	// OnOutcome is called once per finished row, from the journal goroutine,
-	// after the row's line is written: one goroutine, so a progress bar can
-	// be driven from it without locks.
+	// after the row's line is written: always from that one goroutine, so
+	// what it counts needs no lock of its own.
 	OnOutcome func(row.Outcome)
 
 	clock clock // tests only; nil = wall clock
