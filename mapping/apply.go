@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,6 +16,9 @@ import (
 type Binding struct {
 	file   string
 	fields []boundField
+
+	planOnce sync.Once
+	planned  []boundField // see plan
 }
 
 // boundField is one field ready for Apply.
@@ -55,14 +59,21 @@ func (b *Binding) applyOne(values []string) (Customer, []Problem) {
 	return c, problems
 }
 
-// plan returns the fields as Apply runs them: those of the Binding, with
+// plan returns the fields as Apply runs them, worked out once (makePlan);
+// Mappers share them, since nothing in them changes.
+func (b *Binding) plan() []boundField {
+	b.planOnce.Do(func() { b.planned = b.makePlan() })
+	return b.planned
+}
+
+// makePlan returns the fields as Apply runs them: those of the Binding, with
 // the columns of a field read from several joined into one field (Bind
 // places them one by one, see fieldSpec), and an extCustomerNumber read
 // from the column of extCustomerId set to send the id's digits (see
 // readAsID). Which columns the fields read is only known once Bind has
 // placed them, so this is worked out here rather than when the mapping is
 // parsed.
-func (b *Binding) plan() []boundField {
+func (b *Binding) makePlan() []boundField {
 	fields := make([]boundField, 0, len(b.fields))
 	for _, bf := range b.fields {
 		bf.column = display.Line(bf.column) // a header with a control character is shown escaped
