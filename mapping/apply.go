@@ -366,7 +366,7 @@ func (bf *boundField) missingMessage(raw string) string {
 		return fmt.Sprintf("%s (%s) is required, but the cells are empty. Fill one in, or give %s a default in the mapping", name, fieldDescriptions[bf.id], name)
 	}
 	if raw != "" {
-		return fmt.Sprintf("%s (%s) is required, but %q becomes empty after the transforms in the mapping. Fix the cell or the mapping's transforms for %s", name, fieldDescriptions[bf.id], raw, name)
+		return fmt.Sprintf("%s (%s) is required, but %s becomes empty after the transforms in the mapping. Fix the cell or the mapping's transforms for %s", name, fieldDescriptions[bf.id], quoteShort(raw), name)
 	}
 	return fmt.Sprintf("%s (%s) is required, but the cell is empty. Fill it in, or give %s a default in the mapping", name, fieldDescriptions[bf.id], name)
 }

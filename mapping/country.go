@@ -52,7 +52,7 @@ func countryTransform(s string) (string, failure) {
 	if name, ok := countries[string(appendKey(buf[:0], s))]; ok {
 		return name, failure{}
 	}
-	return "", failure{kind: KindCountry, msg: fmt.Sprintf("%q is not a country owr-import knows. Write one of: %s (in Dutch, French, English or German, or as a 2-letter code), or remove the country transform from the mapping to send the text as it is", s, knownCountries())}
+	return "", failure{kind: KindCountry, msg: fmt.Sprintf("%s is not a country owr-import knows. Write one of: %s (in Dutch, French, English or German, or as a 2-letter code), or remove the country transform from the mapping to send the text as it is", quoteShort(s), knownCountries())}
 }
 
 // knownCountries lists the API names, for messages.

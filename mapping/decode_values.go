@@ -213,7 +213,7 @@ func smallestFold(r rune) rune {
 	return m
 }
 
-// quoteShort quotes text from the mapping or the export for a message:
+// quoteShort quotes text from the mapping or a cell for a message:
 // escaped like a Go string, so control characters and terminal escapes
 // never reach the consultant's screen, and cut after 60 characters.
 func quoteShort(s string) string {

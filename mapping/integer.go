@@ -38,9 +38,9 @@ func integerTransform(s string) (string, failure) {
 	c := string(clean)
 	switch {
 	case strings.HasPrefix(c, "-"):
-		return "", failure{kind: KindNotInteger, msg: fmt.Sprintf("%q is negative; a whole number of 1 or more is needed. Fix the cell", s)}
+		return "", failure{kind: KindNotInteger, msg: fmt.Sprintf("%s is negative; a whole number of 1 or more is needed. Fix the cell", quoteShort(s))}
 	case looksScientific(c):
-		return "", failure{kind: KindNotInteger, msg: fmt.Sprintf("%q is a number in scientific notation, which may have lost digits. In the spreadsheet, format the column as a number without decimals (or as text) and export it again", s)}
+		return "", failure{kind: KindNotInteger, msg: fmt.Sprintf("%s is a number in scientific notation, which may have lost digits. In the spreadsheet, format the column as a number without decimals (or as text) and export it again", quoteShort(s))}
 	}
 	intPart, frac, ok := splitNumber(c)
 	if !ok {
@@ -62,7 +62,7 @@ func integerTransform(s string) (string, failure) {
 }
 
 func notWhole(s, why string) failure {
-	return failure{kind: KindNotInteger, msg: fmt.Sprintf("%q is not a whole number%s. Write it with digits only, such as 1001", s, why)}
+	return failure{kind: KindNotInteger, msg: fmt.Sprintf("%s is not a whole number%s. Write it with digits only, such as 1001", quoteShort(s), why)}
 }
 
 // looksScientific reports whether c reads as mantissa e exponent: "1e3",

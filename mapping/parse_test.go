@@ -502,3 +502,18 @@ func TestParseWrongIndentationLine(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemsQuoteCellsShort checks that a long cell is quoted cut short
+// in the problem of its row, whatever the field.
+func TestProblemsQuoteCellsShort(t *testing.T) {
+	b := mustBind(t, applyMapping, applyHeader)
+	long := strings.Repeat("€", 5000)
+	for col := range applyHeader {
+		_, problems := b.applyOne(row(col, "1"+long))
+		for _, p := range problems {
+			if len(p.Message) > 1000 {
+				t.Errorf("column %s: %d-byte message %q", applyHeader[col], len(p.Message), prefixRunes(p.Message, 100))
+			}
+		}
+	}
+}

@@ -107,7 +107,7 @@ func (p *pipeline) lookUp(v string) (out string, f failure, warn, ok bool) {
 	case !ok:
 		return "", failure{}, false, false
 	case mv.invalid != "":
-		return "", failure{kind: KindMappedInvalid, msg: fmt.Sprintf("the mapping marks %q as invalid: %s", v, mv.invalid)}, false, true
+		return "", failure{kind: KindMappedInvalid, msg: fmt.Sprintf("the mapping marks %s as invalid: %s", quoteShort(v), mv.invalid)}, false, true
 	}
 	return mv.out, mv.f, mv.warn, true
 }
@@ -279,10 +279,10 @@ func (p *pipeline) checkVAT(v, seen string) (out string, f failure, warn bool) {
 // checkIDRange checks that whole-number digits fit the API's id.
 func checkIDRange(digits, seen string) failure {
 	if digits == "0" {
-		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%q is 0; the customer id must be 1 or more. Fix the cell", seen)}
+		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%s is 0; the customer id must be 1 or more. Fix the cell", quoteShort(seen))}
 	}
 	if len(digits) > 16 || parseDigits(digits) > maxExtCustomerID {
-		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%q is too large for a customer id (at most %d). Check that this is the id column and not, say, a phone or account number", seen, int64(maxExtCustomerID))}
+		return failure{kind: KindOutOfRange, msg: fmt.Sprintf("%s is too large for a customer id (at most %d). Check that this is the id column and not, say, a phone or account number", quoteShort(seen), int64(maxExtCustomerID))}
 	}
 	return failure{}
 }

@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,7 +56,7 @@ func normaliseVAT(s string) (string, failure) {
 		s = whole // "417497106.0": a number cell exported with a decimal
 	}
 	if looksScientific(s) {
-		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is a number in scientific notation and has lost digits. In the spreadsheet, format the column as text, type the number again and export it again", seen)}
+		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is a number in scientific notation and has lost digits. In the spreadsheet, format the column as text, type the number again and export it again", quoteShort(seen))}
 	}
 	if !hasDigit(s) {
 		return "", noVATNumber(seen)
@@ -74,10 +73,10 @@ func normaliseVAT(s string) (string, failure) {
 			r -= 'a' - 'A'
 		case 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
 		default:
-			return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is not a VAT number: it contains %q. Write it like BE0417497106", seen, r)}
+			return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is not a VAT number: it contains %q. Write it like BE0417497106", quoteShort(seen), r)}
 		}
 		if len(clean) == maxVATLen {
-			return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is too long to be a VAT number. Write it like BE0417497106", prefixRunes(seen, 40))}
+			return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is too long to be a VAT number. Write it like BE0417497106", quoteShort(seen))}
 		}
 		clean = append(clean, byte(r))
 	}
@@ -103,9 +102,9 @@ func prefixVAT(c, seen string) (string, failure) {
 	case isDigits(c) && len(c) >= minPaddedVAT && len(c) < 10:
 		return padBelgian(c, seen)
 	case isDigits(c):
-		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q has no country prefix and is not a Belgian enterprise number (10 digits starting with 0 or 1). Write it with its country prefix, like BE0417497106 or NL123456789B01", seen)}
+		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s has no country prefix and is not a Belgian enterprise number (10 digits starting with 0 or 1). Write it with its country prefix, like BE0417497106 or NL123456789B01", quoteShort(seen))}
 	}
-	return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is not a VAT number: it should start with a two-letter country prefix. Write it like BE0417497106", seen)}
+	return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is not a VAT number: it should start with a two-letter country prefix. Write it like BE0417497106", quoteShort(seen))}
 }
 
 // minPaddedVAT is the fewest digits a number without a prefix may have to
@@ -124,9 +123,9 @@ const minPaddedVAT = 8
 func padBelgian(c, seen string) (string, failure) {
 	v := "BE" + "0000000000"[:10-len(c)] + c
 	if !belgianCheckDigitsOK(v) {
-		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%q has no country prefix and only %d digits. With the leading zeros a spreadsheet drops it would be the Belgian number %s, but then its check digits do not match, so it is not taken for one. Write the number with its country prefix, like BE0417497106", seen, len(c), v)}
+		return "", failure{kind: KindVATFormat, msg: fmt.Sprintf("%s has no country prefix and only %d digits. With the leading zeros a spreadsheet drops it would be the Belgian number %s, but then its check digits do not match, so it is not taken for one. Write the number with its country prefix, like BE0417497106", quoteShort(seen), len(c), v)}
 	}
-	return v, failure{kind: KindVATPadded, msg: fmt.Sprintf("%q has only %d digits and is sent as %s: a spreadsheet had dropped its leading zeros, and with them back the check digits match. Format the column as text in the export to keep the zeros", seen, len(c), v)}
+	return v, failure{kind: KindVATPadded, msg: fmt.Sprintf("%s has only %d digits and is sent as %s: a spreadsheet had dropped its leading zeros, and with them back the check digits match. Format the column as text in the export to keep the zeros", quoteShort(seen), len(c), v)}
 }
 
 // noVATNumber is the problem of a cell that holds no VAT number at all: a
@@ -137,7 +136,7 @@ func noVATNumber(seen string) failure {
 	if isPlaceholder(seen) {
 		what = "says the customer has no VAT number"
 	}
-	return failure{kind: KindVATNone, msg: fmt.Sprintf("%q %s, but the API needs one for every customer. Ask the client for the number, or tell the mapping what to do with this value: add values: { %s: { invalid: \"reason\" } } to enterpriseNumber to refuse such rows with your own reason, or { value: ... } to send a number agreed with Onlinewerkrooster", prefixRunes(seen, 40), what, strconv.Quote(seen))}
+	return failure{kind: KindVATNone, msg: fmt.Sprintf("%s %s, but the API needs one for every customer. Ask the client for the number, or tell the mapping what to do with this value: add values: { %s: { invalid: \"reason\" } } to enterpriseNumber to refuse such rows with your own reason, or { value: ... } to send a number agreed with Onlinewerkrooster", quoteShort(seen), what, quoteShort(seen))}
 }
 
 // placeholders are the matching keys (see appendKey) of what Dutch,
@@ -328,17 +327,17 @@ func checkVATFormat(v, seen string) failure {
 		return failure{} // the common case, without a look-up
 	}
 	if len(v) < 2 || !isLetter(v[0]) || !isLetter(v[1]) {
-		return failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is not a VAT number: it should start with a two-letter country prefix. Write it like BE0417497106", seen)}
+		return failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is not a VAT number: it should start with a two-letter country prefix. Write it like BE0417497106", quoteShort(seen))}
 	}
 	prefix, rest := v[:2], v[2:]
 	c, ok := vatCountryOf[prefix]
 	if !ok {
-		return failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is not a VAT number owr-import knows: %s is not the prefix of a country it takes (%s). Check the number with the customer", seen, prefix, vatPrefixes())}
+		return failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is not a VAT number owr-import knows: %s is not the prefix of a country it takes (%s). Check the number with the customer", quoteShort(seen), prefix, vatPrefixes())}
 	}
 	if c.matches(rest) {
 		return failure{}
 	}
-	return failure{kind: KindVATFormat, msg: fmt.Sprintf("%q is not a valid VAT number of %s: after %s it should have %s, like %s. Check the number with the customer", seen, c.country, prefix, c.words, c.example)}
+	return failure{kind: KindVATFormat, msg: fmt.Sprintf("%s is not a valid VAT number of %s: after %s it should have %s, like %s. Check the number with the customer", quoteShort(seen), c.country, prefix, c.words, c.example)}
 }
 
 // checkBelgianCheckDigits verifies the mod-97 check of a normalised Belgian
@@ -358,7 +357,7 @@ func belgianCheckDigits(v, seen string) failure {
 		return failure{}
 	}
 	want := 97 - belgianBase(v)%97
-	return failure{kind: KindVATChecksum, msg: fmt.Sprintf("%q has wrong check digits (the last two digits should be %02d for %s): it is probably mistyped. Check the number with the customer or in the KBO/BCE register", seen, want, v[:10])}
+	return failure{kind: KindVATChecksum, msg: fmt.Sprintf("%s has wrong check digits (the last two digits should be %02d for %s): it is probably mistyped. Check the number with the customer or in the KBO/BCE register", quoteShort(seen), want, v[:10])}
 }
 
 // belgianCheckDigitsOK reports whether the check digits of a canonical
