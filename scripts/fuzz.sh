@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# make fuzz: runs every fuzz target for FUZZTIME (default 30s) each, one
-# after the other (go test -fuzz takes one target at a time). New crashers
-# land in the package's testdata/fuzz/ and fail the script.
+# make fuzz: runs every fuzz target of every package for FUZZTIME (default
+# 60s) each, one after the other (go test -fuzz takes one target at a time).
+# New crashers land in the package's testdata/fuzz/ and fail the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime=${FUZZTIME:-30s}
+fuzztime=${FUZZTIME:-60s}
 status=0
-for pkg in ./importer ./mapping ./sandbox; do
+for pkg in $(go list ./...); do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "== $pkg $target ($fuzztime)"
 		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"; then
