@@ -1,6 +1,8 @@
 package owrapi
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -166,20 +168,57 @@ func FuzzParseRetryAfter(f *testing.F) {
 	})
 }
 
+// FuzzNewAPIError feeds any answer to both decoders of the API's answers:
+// an error body (newAPIError) and a success body (decodeCreated, with the
+// extCustomerId read from a sent body by sentExtCustomerID). Whatever the
+// bytes: short valid text without control characters, no key, and a
+// success only with a positive customerId and the extCustomerId sent.
 func FuzzNewAPIError(f *testing.F) {
-	f.Add("application/json", `{"errorCode":"X","message":"y"}`)
-	f.Add("text/html", herokuPage)
-	f.Add("text/plain", "oops\x00\n")
-	f.Add("", "<title>\xff</title>")
-	f.Fuzz(func(t *testing.T, contentType, body string) {
-		e := newAPIError(response(500, contentType, body), testNow, noRedact)
-		if utf8.RuneCountInString(e.Message) > maxMessageRunes || !utf8.ValidString(e.Message) || !utf8.ValidString(e.Code) {
-			t.Fatalf("message not short valid text: %q", e.Message)
-		}
-		for _, r := range e.Message + e.Code {
-			if unicode.IsControl(r) {
-				t.Fatalf("control character in %q", e.Message)
+	f.Add("application/json", `{"errorCode":"X","message":"y"}`, uint16(500), `{"extCustomerId":1}`)
+	f.Add("text/html", herokuPage, uint16(503), `{"extCustomerId":1,"name":"x"}`)
+	f.Add("text/plain", "oops\x00\n", uint16(400), `{"name":"x","extCustomerId":2}`)
+	f.Add("", "<title>\xff</title>", uint16(200), `{}`)
+	f.Add("application/json", `{"companyId":2,"customerId":10,"extCustomerId":1}`, uint16(201), `{"extCustomerId":1}`)
+	f.Add("application/json", `{"companyId":2,"customerId":-1,"extCustomerId":1}`, uint16(201), `{"extCustomerId":1,"EXTCUSTOMERID":2}`)
+	f.Add("application/json", `{"customerId":1e3,"extCustomerId":"1"}`, uint16(200), `{"extCustomerId":1,"a":{"extCustomerId":3}}`)
+	f.Add("application/json", `{"customerId":"`+echoAPIKey+`"}`, uint16(201), `{"extCustomerId":1,"n":"\u0065xtCustomerId"}`)
+	red := newRedactor(echoAPIKey, echoCustomerKey)
+	f.Fuzz(func(t *testing.T, contentType, body string, status uint16, sent string) {
+		checkText := func(what, s string, limit int) {
+			if utf8.RuneCountInString(s) > limit || !utf8.ValidString(s) {
+				t.Fatalf("%s not short valid text: %q", what, s)
+			}
+			for _, r := range s {
+				if unicode.IsControl(r) {
+					t.Fatalf("control character in %s %q", what, s)
+				}
+			}
+			if strings.Contains(squash(s), squash(echoAPIKey)) || strings.Contains(squash(s), squash(echoCustomerKey)) {
+				t.Fatalf("a key in %s %q", what, s)
 			}
 		}
+		e := newAPIError(response(int(status), contentType, body), testNow, red.redact)
+		checkText("message", e.Message, maxMessageRunes)
+		checkText("code", e.Code, 80)
+
+		sentExt, known := sentExtCustomerID([]byte(sent))
+		if json.Valid([]byte(sent)) {
+			if ext, ok := decodeSentExt([]byte(sent)); ext != sentExt || ok != known {
+				t.Fatalf("sentExtCustomerID(%s) = %d, %v; encoding/json reads %d, %v", sent, sentExt, known, ext, ok)
+			}
+		}
+		code := 200 + int(status)%100
+		c, ae := decodeCreated(code, []byte(body), sentExt, known, red.redact)
+		if ae == nil {
+			if c.CustomerID <= 0 || (known && c.ExtCustomerID != sentExt) {
+				t.Fatalf("decodeCreated(%q) accepted %+v for sent extCustomerId %d (%v)", body, c, sentExt, known)
+			}
+			return
+		}
+		if c != (Created{}) || ae.Status != code || (ae.Code != CodeUnreadableAnswer && ae.Code != CodeUnexpectedAnswer) ||
+			!strings.HasPrefix(ae.Message, fmt.Sprintf("the API answered success (HTTP %d) but ", code)) {
+			t.Fatalf("decodeCreated(%q) = %+v, %+v", body, c, ae)
+		}
+		checkText("success message", ae.Message, 260)
 	})
 }

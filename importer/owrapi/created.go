@@ -49,7 +49,7 @@ func decodeCreated(status int, raw []byte, sentExt int64, known bool, redact fun
 	var a createdAnswer
 	if trimmed[0] != '{' || json.Unmarshal(trimmed, &a) != nil {
 		snippet := shorten(redact(row.CleanText(string(trimmed))), maxSnippet)
-		return fail(CodeUnreadableAnswer, "its answer is not the documented JSON (%q)", snippet)
+		return fail(CodeUnreadableAnswer, "its answer is not the documented JSON: %s", snippet)
 	}
 	switch {
 	case a.CustomerID == nil:
@@ -76,18 +76,24 @@ func decodeCreated(status int, raw []byte, sentExt int64, known bool, redact fun
 var extPrefix = []byte(`{"extCustomerId":`)
 
 // sentExtCustomerID reads the top-level extCustomerId of a request body, a
-// whole number; ok is false when there is none. Bodies that start with it,
-// as the importer's do, are read without a JSON decoder; others are
-// decoded.
+// whole number; ok is false when there is none. A body that starts with it
+// and names no other key like it, as the importer's do, is read without a
+// JSON decoder; any other body is decoded (encoding/json rules: keys match
+// without regard to case, the last one wins), with the same result.
 func sentExtCustomerID(body []byte) (ext int64, ok bool) {
 	if rest, found := bytes.CutPrefix(body, extPrefix); found {
 		end := bytes.IndexAny(rest, ",}")
-		if end > 0 && bytes.Count(rest[end:], []byte(`"extCustomerId"`)) == 0 {
+		if end > 0 && !mayNameExtKey(rest[end:]) {
 			if n, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
 				return n, true
 			}
 		}
 	}
+	return decodeSentExt(body)
+}
+
+// decodeSentExt reads the top-level extCustomerId with encoding/json.
+func decodeSentExt(body []byte) (int64, bool) {
 	var v struct {
 		ExtCustomerID json.RawMessage `json:"extCustomerId"`
 	}
@@ -99,4 +105,24 @@ func sentExtCustomerID(body []byte) (ext int64, ok bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// mayNameExtKey reports whether b could hold another "extCustomerId" key
+// as encoding/json reads keys: in any case, with escapes, or with the long
+// s (U+017F) that folds to 's'.
+func mayNameExtKey(b []byte) bool {
+	if bytes.IndexByte(b, '\\') >= 0 || bytes.Contains(b, []byte("\u017f")) {
+		return true
+	}
+	const key = "extcustomerid"
+	for i := 0; ; {
+		j := bytes.IndexAny(b[i:], "xX")
+		if j < 0 {
+			return false
+		}
+		if k := i + j - 1; k >= 0 && k+len(key) <= len(b) && bytes.EqualFold(b[k:k+len(key)], []byte(key)) {
+			return true
+		}
+		i += j + 1
+	}
 }

@@ -110,3 +110,59 @@ func TestBackoffIsCappedWithJitter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzClassify: whatever the attempt's result, the classifier's answers fit
+// together: a stopped run retries nothing, a TLS failure is never retried
+// nor an outage, unreachable implies failing, only failures and 429s are
+// retried, and an unexpected success is a 2xx that may have created.
+func FuzzClassify(f *testing.F) {
+	f.Add(uint8(0), 503, false, false, false, uint8(0), false)
+	f.Add(uint8(1), 0, true, true, false, uint8(0), false)
+	f.Add(uint8(1), 0, false, false, false, uint8(2), true)
+	f.Add(uint8(0), 201, false, false, false, uint8(0), false)
+	f.Add(uint8(2), 0, false, false, false, uint8(0), false)
+	f.Fuzz(func(t *testing.T, kind uint8, status int, sent, timeout, cancelled bool, tlsKind uint8, stop bool) {
+		var err error
+		switch kind % 4 {
+		case 0:
+			err = &owrapi.APIError{Status: status, RetryAfter: time.Duration(status%7) * time.Second}
+		case 1:
+			err = &owrapi.TransportError{Err: io.EOF, Sent: sent, Timeout: timeout, Cancelled: cancelled,
+				TLS: owrapi.TLSProblem(tlsKind % 5), Status: status}
+		case 2:
+			err = errors.New("something else")
+		}
+		ctx := context.Background()
+		if stop {
+			c, cancel := context.WithCancel(ctx)
+			cancel()
+			ctx = c
+		}
+		a := classify(ctx, err)
+		var ae *owrapi.APIError
+		var te *owrapi.TransportError
+		isAPI, isTransport := errors.As(err, &ae), errors.As(err, &te)
+		switch {
+		case stop && (a.Retry || a.Wait != 0):
+			t.Fatalf("a stopped run retries: %+v", a)
+		case a.TLSFailed && (a.Retry || a.Failing || a.Down || !isTransport):
+			t.Fatalf("a TLS failure is retried or an outage: %+v", a)
+		case isTransport && te.TLS != owrapi.TLSNone && !a.TLSFailed:
+			t.Fatalf("TLS problem %v not final: %+v", te.TLS, a)
+		case a.Down && !a.Failing:
+			t.Fatalf("unreachable but not failing: %+v", a)
+		case a.Retry && !a.Failing && !a.Throttled:
+			t.Fatalf("retried though neither failing nor throttled: %+v", a)
+		case a.Answered && a.Failing:
+			t.Fatalf("answered and failing: %+v", a)
+		case a.UnexpectedSuccess != (isAPI && ae.Status >= 200 && ae.Status <= 299):
+			t.Fatalf("unexpected success %v for %v", a.UnexpectedSuccess, err)
+		case a.UnexpectedSuccess && (a.Retry || !a.MayHaveCreated):
+			t.Fatalf("an unexpected success is retried or forgotten: %+v", a)
+		case isTransport && a.MayHaveCreated != te.Sent:
+			t.Fatalf("may have created %v, but sent %v", a.MayHaveCreated, te.Sent)
+		case err == nil && a != (attempt{Answered: true}):
+			t.Fatalf("a success: %+v", a)
+		}
+	})
+}
