@@ -192,7 +192,7 @@ func applyFields(fields []boundField, c *Customer, values []string, memo []field
 		}
 		if bf.p.plain == plainText {
 			// lineClean's answer for the short cells of nearly every row,
-			// written out: a call per text cell cost several percent of
+			// written out: a call per text cell cost a few percent of
 			// BenchmarkMapperFile. suspect stays 1 for other lengths.
 			n := len(raw)
 			suspect := uint64(1)

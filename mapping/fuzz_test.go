@@ -40,7 +40,7 @@ func FuzzParse(f *testing.F) {
 		if m.Version != 1 {
 			t.Fatalf("accepted version %d", m.Version)
 		}
-		header := m.Columns()
+		header := m.columns()
 		b, err := m.Bind(header)
 		if err != nil {
 			for _, c := range header {

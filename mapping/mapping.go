@@ -133,31 +133,6 @@ type transformRef struct {
 	pos  pos
 }
 
-// RequiredFields lists the API fields a mapping must map, in API order.
-func RequiredFields() []string {
-	var out []string
-	for f := field(0); f < numFields; f++ {
-		if required[f] {
-			out = append(out, fieldNames[f])
-		}
-	}
-	return out
-}
-
-// Columns lists the distinct headers the mapping reads, in file order. A
-// reader can use it to report what it looked for when no header row fits.
-func (m *Mapping) Columns() []string {
-	seen := make(map[string]bool)
-	var out []string
-	for _, fs := range m.fields {
-		if fs.hasColumn && !seen[fs.column] {
-			seen[fs.column] = true
-			out = append(out, fs.column)
-		}
-	}
-	return out
-}
-
 // HeaderScore counts how many distinct columns the mapping reads are present
 // in header, matching as Bind does (case, accents, spacing and punctuation
 // ignored; owr_* result columns never match). Readers call it on candidate

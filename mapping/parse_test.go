@@ -48,7 +48,7 @@ fields:
 	if m.Version != 1 || m.Source != want {
 		t.Fatalf("version %d, source %+v; want 1, %+v", m.Version, m.Source, want)
 	}
-	cols := strings.Join(m.Columns(), "|")
+	cols := strings.Join(m.columns(), "|")
 	if cols != "Klant ID|Klantnummer|Naam|BTW-nummer|Adres|Gemeente|Postcode" {
 		t.Fatalf("columns = %s", cols)
 	}
@@ -395,7 +395,7 @@ func TestParseEditorEncodings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(m.Columns(), "|"); got != "Numéro client|Klantnummer|Société|N° TVA|Localité" {
+			if got := strings.Join(m.columns(), "|"); got != "Numéro client|Klantnummer|Société|N° TVA|Localité" {
 				t.Fatalf("columns = %q", got)
 			}
 		})
@@ -440,12 +440,6 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("got %+v, want file %s line %d message with %q", e, tc.path, tc.line, tc.msg)
 			}
 		})
-	}
-}
-
-func TestRequiredFields(t *testing.T) {
-	if got := strings.Join(RequiredFields(), " "); got != "extCustomerId extCustomerNumber name enterpriseNumber address.city" {
-		t.Fatalf("required = %s", got)
 	}
 }
 
