@@ -182,6 +182,8 @@ func FuzzNewAPIError(f *testing.F) {
 	f.Add("application/json", `{"companyId":2,"customerId":-1,"extCustomerId":1}`, uint16(201), `{"extCustomerId":1,"EXTCUSTOMERID":2}`)
 	f.Add("application/json", `{"customerId":1e3,"extCustomerId":"1"}`, uint16(200), `{"extCustomerId":1,"a":{"extCustomerId":3}}`)
 	f.Add("application/json", `{"customerId":"`+echoAPIKey+`"}`, uint16(201), `{"extCustomerId":1,"n":"\u0065xtCustomerId"}`)
+	f.Add("application/json", `{"customerId":1,"extCustomerId":-9223372036854775808}`, uint16(201), `{"extCustomerId":-9223372036854775808}`)
+	f.Add("application/json", `{"customerId":1,"extCustomerId":9223372036854775807}`, uint16(201), `{"extCustomerId":9223372036854775808}`)
 	red := newRedactor(echoAPIKey, echoCustomerKey)
 	f.Fuzz(func(t *testing.T, contentType, body string, status uint16, sent string) {
 		checkText := func(what, s string, limit int) {

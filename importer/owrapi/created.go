@@ -24,7 +24,7 @@ const (
 const maxSnippet = 80
 
 // createdAnswer is the documented success body, with pointers so a missing
-// id is told apart from a zero one.
+// id is told apart from a zero one (decoded only to explain a bad answer).
 type createdAnswer struct {
 	CompanyID     *int64 `json:"companyId"`
 	CustomerID    *int64 `json:"customerId"`
@@ -46,11 +46,16 @@ func decodeCreated(status int, raw []byte, sentExt int64, known bool, redact fun
 	if len(trimmed) == 0 {
 		return fail(CodeUnreadableAnswer, "its answer is empty")
 	}
-	var a createdAnswer
-	if trimmed[0] != '{' || json.Unmarshal(trimmed, &a) != nil {
+	var out Created
+	if trimmed[0] != '{' || json.Unmarshal(trimmed, &out) != nil {
 		snippet := shorten(redact(row.CleanText(string(trimmed))), maxSnippet)
 		return fail(CodeUnreadableAnswer, "its answer is not the documented JSON: %s", snippet)
 	}
+	if out.CustomerID > 0 && (!known || out.ExtCustomerID == sentExt) {
+		return out, nil // the common case, without the allocations below
+	}
+	var a createdAnswer
+	_ = json.Unmarshal(trimmed, &a) // succeeded above with the same fields
 	switch {
 	case a.CustomerID == nil:
 		return fail(CodeUnexpectedAnswer, "its answer has no customerId")
@@ -58,17 +63,8 @@ func decodeCreated(status int, raw []byte, sentExt int64, known bool, redact fun
 		return fail(CodeUnexpectedAnswer, "gave customerId %d (a positive id was expected)", *a.CustomerID)
 	case known && a.ExtCustomerID == nil:
 		return fail(CodeUnexpectedAnswer, "its answer has no extCustomerId (%d was sent)", sentExt)
-	case known && *a.ExtCustomerID != sentExt:
-		return fail(CodeUnexpectedAnswer, "for extCustomerId %d, not the %d that was sent", *a.ExtCustomerID, sentExt)
 	}
-	out := Created{CustomerID: *a.CustomerID}
-	if a.CompanyID != nil {
-		out.CompanyID = *a.CompanyID
-	}
-	if a.ExtCustomerID != nil {
-		out.ExtCustomerID = *a.ExtCustomerID
-	}
-	return out, nil
+	return fail(CodeUnexpectedAnswer, "for extCustomerId %d, not the %d that was sent", *a.ExtCustomerID, sentExt)
 }
 
 // extPrefix is how every body the importer encodes begins (mapping.Customer
@@ -84,7 +80,7 @@ func sentExtCustomerID(body []byte) (ext int64, ok bool) {
 	if rest, found := bytes.CutPrefix(body, extPrefix); found {
 		end := bytes.IndexAny(rest, ",}")
 		if end > 0 && !mayNameExtKey(rest[end:]) {
-			if n, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
+			if n, ok := parseInt64(rest[:end]); ok {
 				return n, true
 			}
 		}
@@ -114,9 +110,15 @@ func mayNameExtKey(b []byte) bool {
 	if bytes.IndexByte(b, '\\') >= 0 || bytes.Contains(b, []byte("\u017f")) {
 		return true
 	}
+	return keyAround(b, 'x') || keyAround(b, 'X')
+}
+
+// keyAround reports whether an "extcustomerid" in any case sits around one
+// of the x's of b (found with IndexByte, which is fast on long bodies).
+func keyAround(b []byte, x byte) bool {
 	const key = "extcustomerid"
 	for i := 0; ; {
-		j := bytes.IndexAny(b[i:], "xX")
+		j := bytes.IndexByte(b[i:], x)
 		if j < 0 {
 			return false
 		}
@@ -125,4 +127,30 @@ func mayNameExtKey(b []byte) bool {
 		}
 		i += j + 1
 	}
+}
+
+// parseInt64 reads an optional '-' and decimal digits, like
+// strconv.ParseInt(s, 10, 64) for JSON integers, without allocating.
+func parseInt64(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var u uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		u = u*10 + uint64(c-'0')
+	}
+	switch {
+	case neg && u <= 1<<63:
+		return -int64(u), true
+	case !neg && u < 1<<63:
+		return int64(u), true
+	}
+	return 0, false
 }
