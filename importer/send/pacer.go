@@ -2,7 +2,6 @@ package send
 
 import (
 	"context"
-	"owr-import/internal/clock"
 	"sync"
 	"time"
 
@@ -41,7 +40,7 @@ const (
 // burst. It knows nothing about HTTP: Submit reports throttles and successes
 // to it, and it adapts: down at once on a 429, back up gradually.
 type pacer struct {
-	clock clock.Clock
+	clock clock
 	max   rate.Limit // the configured rate; 0 = unlimited
 	floor rate.Limit
 	burst int
@@ -87,9 +86,9 @@ func (r *timeRing) rate(now time.Time) (rate.Limit, bool) {
 
 // newPacer builds a pacer for perSecond requests per second (0 or less =
 // unlimited) with the given burst (at least 1).
-func newPacer(perSecond float64, burst int, clk clock.Clock) *pacer {
+func newPacer(perSecond float64, burst int, clk clock) *pacer {
 	if clk == nil {
-		clk = clock.Wall{}
+		clk = realClock{}
 	}
 	p := &pacer{clock: clk, burst: max(1, burst), floor: pacerFloor}
 	if perSecond > 0 {

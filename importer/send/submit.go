@@ -7,7 +7,6 @@ import (
 	"owr-import/importer/ledger"
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
-	"owr-import/internal/clock"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,7 +70,7 @@ type SubmitOptions struct {
 	// what it counts needs no lock of its own.
 	OnOutcome func(row.Outcome)
 
-	clock clock.Clock // tests only; nil = the wall clock
+	clock clock // tests only; nil = wall clock
 }
 
 func (o SubmitOptions) withDefaults() SubmitOptions {
@@ -95,7 +94,7 @@ func (o SubmitOptions) withDefaults() SubmitOptions {
 	}
 	o.BackoffMax = max(o.BackoffMax, o.BackoffInitial)
 	if o.clock == nil {
-		o.clock = clock.Wall{}
+		o.clock = realClock{}
 	}
 	return o
 }
@@ -209,7 +208,7 @@ type submitter struct {
 	client  *owrapi.Client
 	journal *ledger.Journal
 	opts    SubmitOptions
-	clock   clock.Clock
+	clock   clock
 	pacer   *pacer
 	notify  func(row.Outcome)
 
