@@ -40,18 +40,8 @@ type partColumn struct {
 	column string
 }
 
-// Apply maps one row as Mapper.Apply does, for a single row: it
-// remembers nothing between calls. To map the rows of a file, give each
-// goroutine a Mapper (NewMapper).
-//
-// Only a test of mapping init's guesses calls it; it goes once that test
-// uses a Mapper.
-func (b *Binding) Apply(values []string) (Customer, []Problem) {
-	return b.applyOne(values)
-}
-
-// applyOne is Apply: the reference, without a Mapper's memory, that the
-// tests compare Mappers with.
+// applyOne maps one row as Mapper.Apply does, without a Mapper's memory:
+// the reference the tests compare Mappers with.
 func (b *Binding) applyOne(values []string) (Customer, []Problem) {
 	var addr addrSplit
 	var c Customer

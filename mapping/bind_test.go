@@ -131,17 +131,6 @@ func TestHeaderScore(t *testing.T) {
 	}
 }
 
-func TestSourceError(t *testing.T) {
-	m := mustParse(t, "version: 1\nsource:\n  sheet: Klanten\n"+validFields)
-	e := m.SourceError("sheet", `the workbook has no sheet "Klanten"`, `Its sheets are "Blad1", "Info".`)
-	if got := e.Error(); got != `mapping.yaml line 3, column 10: the workbook has no sheet "Klanten". Its sheets are "Blad1", "Info".` {
-		t.Fatalf("got %s", got)
-	}
-	if e := m.SourceError("header_row", "x", ""); e.Line != 0 {
-		t.Fatalf("a key that was not written has no line: %+v", e)
-	}
-}
-
 func TestColumnName(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA", -1: ""} {
 		if got := columnName(i); got != want {

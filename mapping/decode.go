@@ -146,7 +146,6 @@ func (d *decoder) source(n ast.Node) {
 			d.errs.add(vp, fmt.Sprintf("source.%s needs a single value, found %s", key, describeValue(mv.Value)), "Write the value after the colon, or remove the line to let owr-import detect it.")
 			continue
 		}
-		d.m.sourcePos[key] = vp
 		d.sourceValue(key, text, raw, vp)
 	}
 }

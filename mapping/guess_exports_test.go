@@ -311,7 +311,7 @@ func TestDraftExportsGolden(t *testing.T) {
 				if isFooterRow(row) {
 					continue
 				}
-				_, problems := b.Apply(row)
+				_, problems := b.NewMapper().Apply(row)
 				for _, p := range problems {
 					if p.Field == "extCustomerId" || p.Field == "extCustomerNumber" {
 						t.Errorf("row %q: %s %s: %s", row, p.Field, p.Kind, p.Message)

@@ -10,9 +10,8 @@ type Mapping struct {
 	// Source tells the reader where the data sits; every part is optional.
 	Source Source
 
-	file      string
-	fields    []fieldSpec // in file order
-	sourcePos map[string]pos
+	file   string
+	fields []fieldSpec // in file order
 }
 
 // Source holds the optional `source:` block: settings a reader would
@@ -169,12 +168,4 @@ func (m *Mapping) HeaderScore(header []string) int {
 		}
 	}
 	return score
-}
-
-// SourceError builds an *Error positioned on a key of the `source:` block
-// ("sheet", "header_row", "delimiter", "encoding"), so a reader that finds,
-// say, no sheet of that name points the consultant at the line to fix. When
-// the key was not written, the error carries no line.
-func (m *Mapping) SourceError(key, message, hint string) *Error {
-	return &Error{File: m.file, Line: m.sourcePos[key].line, Column: m.sourcePos[key].col, Message: message, Hint: hint}
 }

@@ -71,7 +71,7 @@ func Parse(filename string, data []byte) (*Mapping, error) {
 	if err != nil {
 		return nil, syntaxError(filename, text, err)
 	}
-	d := &decoder{errs: errs, m: &Mapping{file: filename, sourcePos: make(map[string]pos)}}
+	d := &decoder{errs: errs, m: &Mapping{file: filename}}
 	d.file(file)
 	if err := errs.err(); err != nil {
 		return nil, err
