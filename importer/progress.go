@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"owr-import/internal/clock"
 	"strings"
 	"sync"
 	"time"
@@ -23,21 +24,8 @@ type ProgressOptions struct {
 	Terminal bool      // Out is an interactive terminal
 	Interval time.Duration
 
-	clock progressClock // tests only; nil = the wall clock
+	clock clock.Clock // tests only; nil = the wall clock
 }
-
-// progressClock is the time the progress display reads: the wall clock, or
-// in tests a clock the test moves, so every line can be checked exactly.
-type progressClock interface {
-	Now() time.Time
-	// After delivers once d has passed, like time.After.
-	After(d time.Duration) <-chan time.Time
-}
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time                         { return time.Now() }
-func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 const (
 	defaultLogInterval = 10 * time.Second
@@ -55,7 +43,7 @@ const (
 // writes the log lines or refreshes the bar, hence the lock.
 type progress struct {
 	mu      sync.Mutex
-	clock   progressClock
+	clock   clock.Clock
 	out     io.Writer
 	total   int
 	done    int
@@ -75,12 +63,12 @@ type progress struct {
 // newProgress starts the display of a run of total rows (the valid rows:
 // every one of them ends with an outcome unless the run stops).
 func newProgress(opts ProgressOptions, total int) *progress {
-	clock := opts.clock
-	if clock == nil {
-		clock = wallClock{}
+	clk := opts.clock
+	if clk == nil {
+		clk = clock.Wall{}
 	}
-	p := &progress{clock: clock, out: opts.Out, total: total, counts: map[row.Status]int{},
-		start: clock.Now(), stop: make(chan struct{})}
+	p := &progress{clock: clk, out: opts.Out, total: total, counts: map[row.Status]int{},
+		start: clk.Now(), stop: make(chan struct{})}
 	if opts.Out == nil || total <= 0 {
 		p.out = nil
 		return p

@@ -2,6 +2,7 @@ package send
 
 import (
 	"context"
+	"owr-import/internal/clock"
 	"sync"
 	"time"
 
@@ -40,7 +41,7 @@ const (
 // burst. It knows nothing about HTTP: Submit reports throttles and successes
 // to it, and it adapts: down at once on a 429, back up gradually.
 type pacer struct {
-	clock clock
+	clock clock.Clock
 	max   rate.Limit // the configured rate; 0 = unlimited
 	floor rate.Limit
 	burst int
@@ -86,9 +87,9 @@ func (r *timeRing) rate(now time.Time) (rate.Limit, bool) {
 
 // newPacer builds a pacer for perSecond requests per second (0 or less =
 // unlimited) with the given burst (at least 1).
-func newPacer(perSecond float64, burst int, clk clock) *pacer {
+func newPacer(perSecond float64, burst int, clk clock.Clock) *pacer {
 	if clk == nil {
-		clk = realClock{}
+		clk = clock.Wall{}
 	}
 	p := &pacer{clock: clk, burst: max(1, burst), floor: pacerFloor}
 	if perSecond > 0 {

@@ -7,6 +7,7 @@ import (
 	"owr-import/importer/ledger"
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
+	"owr-import/internal/clock"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,7 +71,7 @@ type SubmitOptions struct {
 	// what it counts needs no lock of its own.
 	OnOutcome func(row.Outcome)
 
-	clock clock // tests only; nil = wall clock
+	clock clock.Clock // tests only; nil = the wall clock
 }
 
 func (o SubmitOptions) withDefaults() SubmitOptions {
@@ -94,7 +95,7 @@ func (o SubmitOptions) withDefaults() SubmitOptions {
 	}
 	o.BackoffMax = max(o.BackoffMax, o.BackoffInitial)
 	if o.clock == nil {
-		o.clock = realClock{}
+		o.clock = clock.Wall{}
 	}
 	return o
 }
@@ -208,7 +209,7 @@ type submitter struct {
 	client  *owrapi.Client
 	journal *ledger.Journal
 	opts    SubmitOptions
-	clock   clock
+	clock   clock.Clock
 	pacer   *pacer
 	notify  func(row.Outcome)
 
