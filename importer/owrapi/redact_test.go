@@ -113,9 +113,10 @@ func eachByte(s, format string) string {
 	return b.String()
 }
 
+// jsonString is s as it appears between the quotes of a JSON string.
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
-	return strings.Trim(string(b), `"`)
+	return string(b[1 : len(b)-1])
 }
 
 // echo is one way a careless server hands the keys back.
