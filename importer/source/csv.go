@@ -65,16 +65,18 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 			`Use utf-8, windows-1252 or utf-16 for source.encoding in the mapping, or remove it to detect the encoding.`, err)
 	}
 
-	r, text := decodedText(watch, sample, enc)
+	text, r := decodedText(watch, sample, enc)
 	if delim == 0 {
 		delim = sniffDelimiter(text, complete)
 	}
 
-	cr := csv.NewReader(r)
+	rr := &csvRows{path: path, enc: enc, watch: watch}
+	guard := &rowGuard{r: r, rowStart: &rr.rowEnd, sep: []byte(string(delim))}
+	cr := csv.NewReader(bufio.NewReaderSize(guard, csvSampleSize))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	rr := &csvRows{r: cr, path: path, enc: enc, watch: watch}
+	rr.r = cr
 
 	rows, last, err := scanRows(rr, opts.HeaderRow)
 	if err != nil {
@@ -100,11 +102,11 @@ func newCSVSource(f *os.File, path string, delim rune, opts SourceOptions) (*csv
 	return src, nil
 }
 
-// decodedText returns the reader of the whole file as UTF-8 text with
-// every line end an LF or CRLF (see lineEnds), given the sample already
-// read from the start of the file and the rest of it; and the sample as
-// that text, for the sniffing.
-func decodedText(rest io.Reader, sample []byte, enc textEncoding) (*bufio.Reader, []byte) {
+// decodedText returns the sample as UTF-8 text, for the sniffing, and the
+// reader of the whole file as UTF-8 text with every line end an LF or CRLF
+// (see lineEnds), given the sample already read from the start of the file
+// and the rest of it.
+func decodedText(rest io.Reader, sample []byte, enc textEncoding) ([]byte, io.Reader) {
 	var (
 		text []byte
 		r    io.Reader
@@ -119,7 +121,7 @@ func decodedText(rest io.Reader, sample []byte, enc textEncoding) (*bufio.Reader
 		r = transform.NewReader(whole, xunicode.BOMOverride(enc.enc.NewDecoder()))
 	}
 	fixLoneCRs(text)
-	return bufio.NewReaderSize(&lineEnds{r: r}, csvSampleSize), text
+	return text, &lineEnds{r: r}
 }
 
 // RowsHint estimates how many rows the file holds from its size and the
@@ -166,7 +168,10 @@ type csvRows struct {
 	header  []string // set once known, to name columns in errors
 	row     int      // row number of the last record
 	endLine int      // line on which the last record ended
+	rowEnd  int64    // input offset of the end of the last record, for rowGuard
 }
+
+func (c *csvRows) place() (path, sheet string) { return c.path, "" }
 
 func (c *csvRows) next() (int, []string, error) {
 	rec, err := c.r.Read()
@@ -174,10 +179,16 @@ func (c *csvRows) next() (int, []string, error) {
 		if errors.Is(err, io.EOF) {
 			return 0, nil, io.EOF
 		}
-		return 0, nil, c.readError(err)
+		return 0, nil, c.readError(rec, err)
 	}
+	c.rowEnd = c.r.InputOffset()
 	start, _ := c.r.FieldPos(0)
 	c.row += 1 + max(0, start-c.endLine-1)
+	if len(rec) > maxColumns {
+		return 0, nil, &row.InputError{Path: c.path, Row: c.row,
+			Message: fmt.Sprintf("this row has %s columns; at most %s columns are read, as many as a spreadsheet can hold", thousands(len(rec)), thousands(maxColumns)),
+			Hint:    hintRowLimit}
+	}
 	lastStart, _ := c.r.FieldPos(len(rec) - 1)
 	c.endLine = lastStart + strings.Count(rec[len(rec)-1], "\n")
 	checkUTF8 := c.enc.enc == nil && c.watch.bad
@@ -192,8 +203,17 @@ func (c *csvRows) next() (int, []string, error) {
 	return c.row, rec, nil
 }
 
-// readError turns a failed Read into an *row.InputError naming the row.
-func (c *csvRows) readError(err error) error {
+// hintRowLimit is the advice for a row beyond maxRowBytes or maxColumns.
+const hintRowLimit = "Check source.delimiter and source.encoding in the mapping, and that every value that starts with a double quote (\") ends with one; " +
+	"or save the file again from your spreadsheet program."
+
+// readError turns a failed Read, which returned rec so far, into an
+// *row.InputError naming the row.
+func (c *csvRows) readError(rec []string, err error) error {
+	var le *rowLimitError
+	if errors.As(err, &le) {
+		return c.rowLimitError(rec, le)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return inputErr(c.path, "the file could not be read to the end", "Check that the file is complete and not open in another program.", err)
@@ -207,6 +227,28 @@ func (c *csvRows) readError(err error) error {
 		Message: fmt.Sprintf("%s (line %d of the file)", msg, line),
 		Hint: `Save the file again from your spreadsheet program, or put the value between double quotes and double the quotes inside it ("Cafe ""De Zon"""). ` +
 			"A wrong delimiter or encoding can cause this too: check source.delimiter and source.encoding."}
+}
+
+// rowLimitError explains a row that rowGuard stopped, from the part of it
+// encoding/csv had read: too many columns, a quoted value that never ends,
+// or a line longer than maxRowBytes.
+func (c *csvRows) rowLimitError(rec []string, le *rowLimitError) error {
+	line, lastLine := c.endLine+1, c.endLine+1
+	if len(rec) > 0 {
+		line, _ = c.r.FieldPos(0)
+		lastLine, _ = c.r.FieldPos(len(rec) - 1)
+	}
+	var msg string
+	switch {
+	case le.columns:
+		msg = fmt.Sprintf("this row (line %d of the file) has more than %s columns, more than a spreadsheet can hold", line, thousands(maxColumns))
+	case le.quoted || (len(rec) > 0 && strings.Contains(rec[len(rec)-1], "\n")):
+		msg = fmt.Sprintf("a value that starts with a double quote (\") on line %d of the file is not closed, so the rest of the file reads as one value "+
+			"(a row may hold at most %d MB)", lastLine, maxRowBytes>>20)
+	default:
+		msg = fmt.Sprintf("this row, from line %d of the file on, is longer than %d MB; a customer export has no row this long", line, maxRowBytes>>20)
+	}
+	return &row.InputError{Path: c.path, Row: c.row + 1 + max(0, line-c.endLine-1), Err: le, Message: msg, Hint: hintRowLimit}
 }
 
 // notUTF8 reports text that is not UTF-8 in a file read as UTF-8.

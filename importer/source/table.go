@@ -15,6 +15,8 @@ type rowReader interface {
 	// slice is only valid until the next call. It returns io.EOF at the
 	// end; any other error is an *row.InputError.
 	next() (row int, cells []string, err error)
+	// place is the file and (XLSX) the sheet, for messages.
+	place() (path, sheet string)
 }
 
 // scannedRow is a non-blank row read while looking for the header, kept so
@@ -46,6 +48,10 @@ func scanRows(rr rowReader, headerRow int) (rows []scannedRow, last int, err err
 			return rows, last, err
 		}
 		last = row
+		path, sheet := rr.place()
+		if err := checkCellSizes(path, sheet, nil, row, cells); err != nil {
+			return rows, last, err // the header's cells too
+		}
 		if !isBlankRow(cells) {
 			rows = append(rows, scannedRow{row: row, cells: slices.Clone(cells)})
 		}

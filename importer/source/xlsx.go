@@ -14,18 +14,15 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Zip limits for opening workbooks. UnzipSizeLimit caps the unpacked size
-// of the whole workbook, which stops a zip bomb. UnzipXMLSizeLimit is how
-// large a sheet or the shared-strings table may be and still be held in
-// memory; larger ones are unpacked to a temporary file and streamed from
-// there. It is kept small because excelize's parsed shared-strings table
-// takes about 20 times its XML size (a 10 MB table, typical of 100,000 rows
-// saved by Excel, takes 180 MB): with 4 MiB a 100,000-row workbook reads in
-// about 60 MB instead of 190-270 MB, for about a second more.
-const (
-	xlsxUnzipSizeLimit    = 2 << 30
-	xlsxUnzipXMLSizeLimit = 4 << 20
-)
+// UnzipXMLSizeLimit is how large a sheet or the shared-strings table may
+// be and still be held in memory; larger ones are unpacked to a temporary
+// file and streamed from there. It is kept small because excelize's parsed
+// shared-strings table takes about 20 times its XML size (a 10 MB table,
+// typical of 100,000 rows saved by Excel, takes 180 MB): with 4 MiB a
+// 100,000-row workbook reads in about 60 MB instead of 190-270 MB, for
+// about a second more. The size of the whole workbook is checked before
+// excelize sees it (xlsxzip.go); UnzipSizeLimit repeats that limit.
+const xlsxUnzipXMLSizeLimit = 4 << 20
 
 // xlsxSource streams one sheet of a workbook with excelize's row iterator.
 type xlsxSource struct {
@@ -38,15 +35,20 @@ type xlsxSource struct {
 
 // openXLSX opens a workbook, picks the sheet and finds its header.
 func openXLSX(path string, opts SourceOptions) (src Source, err error) {
-	f, err := excelize.OpenFile(path, excelize.Options{
-		UnzipSizeLimit:    xlsxUnzipSizeLimit,
+	plan, err := inspectWorkbook(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(plan.path, excelize.Options{
+		UnzipSizeLimit:    maxWorkbookBytes,
 		UnzipXMLSizeLimit: xlsxUnzipXMLSizeLimit,
 	})
+	plan.cleanup() // excelize has unpacked what it reads
 	if err != nil {
 		if f != nil {
 			f.Close()
 		}
-		return nil, inputErr(path, "the workbook cannot be opened: it is damaged, or larger than 2 GiB once unpacked", hintSaveAs, err)
+		return nil, inputErr(path, "the workbook cannot be opened: it is damaged", hintSaveAs, err)
 	}
 	defer func() {
 		// excelize is not hardened against every malformed workbook; a
@@ -394,3 +396,5 @@ func looksLikeText(path string) bool {
 	}
 	return n > 0
 }
+
+func (x *xlsxRows) place() (path, sheet string) { return x.path, x.sheet }

@@ -330,23 +330,32 @@ func TestXLSXSourceInputErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkXLSXSource reads a generated 20,000-row sheet (inline strings,
-// numeric ids, one date column) through OpenSource.
-func BenchmarkXLSXSource(b *testing.B) {
-	const rows = 20_000
+// srcBenchRowsXLSX is the size of the benchmark workbook.
+const srcBenchRowsXLSX = 20_000
+
+// srcBenchWorkbook writes a 20,000-row sheet (inline strings, numeric ids,
+// one date column) and returns its path.
+func srcBenchWorkbook(b *testing.B) string {
 	f := excelize.NewFile()
 	sw, err := f.NewStreamWriter("Sheet1")
 	srcMust(b, err)
 	date := srcStyle(b, f, "dd/mm/yyyy")
 	srcMust(b, sw.SetRow("A1", []any{"Klant ID", "Klantnummer", "Naam", "BTW-nummer", "Adres", "Postcode", "Gemeente", "Land", "Telefoon", "Sinds"}))
-	for i := range rows {
+	for i := range srcBenchRowsXLSX {
 		id := 1001 + i
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		srcMust(b, sw.SetRow(cell, []any{id, fmt.Sprintf("K-%05d", id), fmt.Sprintf("Bakkerij Peeters %d", id), "BE0401357987",
 			"Kerkstraat 12 bus 3", "9000", "Gent", "België", "+32 2 100 10 20", excelize.Cell{StyleID: date, Value: 45382 + i%300}}))
 	}
 	srcMust(b, sw.Flush())
-	path := srcSave(b, f, "bench.xlsx")
+	return srcSave(b, f, "bench.xlsx")
+}
+
+// BenchmarkXLSXSource reads a generated 20,000-row sheet (inline strings,
+// numeric ids, one date column) through OpenSource.
+func BenchmarkXLSXSource(b *testing.B) {
+	const rows = srcBenchRowsXLSX
+	path := srcBenchWorkbook(b)
 	b.ResetTimer()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -374,6 +383,20 @@ func BenchmarkXLSXSource(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkInspectWorkbook is the check of the benchmark workbook before
+// excelize opens it, part of BenchmarkXLSXSource.
+func BenchmarkInspectWorkbook(b *testing.B) {
+	path := srcBenchWorkbook(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		plan, err := inspectWorkbook(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		plan.cleanup()
+	}
 }
 
 // FuzzXLSXNumberFormats feeds the format-code reader, the pattern reader
