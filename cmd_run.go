@@ -18,7 +18,7 @@ import (
 // runOptions are the flags, streams and dependencies of `run`.
 type runOptions struct {
 	input, mappingPath, sheet, outDir, summaryJSON string
-	env, baseURL, apiKeyFile                       string
+	env, baseURL, apiKeyFile, caFile               string
 	useSandbox                                     bool
 	rate                                           float64
 	burst, workers, retries                        int
@@ -68,13 +68,14 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	mappingFlag(f, &o.mappingPath)
 	targetFlags(f, &o.env, &o.baseURL)
 	f.BoolVar(&o.useSandbox, "sandbox", false, "send to a sandbox started inside this process (no keys, nothing leaves the computer)")
+	f.StringVar(&o.caFile, "ca-file", "", "also trust the certificate authorities in this PEM file, e.g. the root certificate of a company proxy that inspects HTTPS traffic (this computer's trusted authorities stay trusted)")
 	f.StringVar(&o.apiKeyFile, "api-key-file", "", "read OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines from this file instead of the environment")
 	f.Float64Var(&o.rate, "rate", send.DefaultRate, "at most this many requests per second, retries included (0 = no limit)")
 	f.IntVar(&o.burst, "burst", send.DefaultBurst, "requests allowed above the rate at once")
 	f.IntVar(&o.workers, "workers", send.DefaultWorkers, "requests in flight at the same time")
-	f.IntVar(&o.retries, "retries", send.DefaultRetries, "retries of a row after a timeout, 429 or 5xx answer")
+	f.IntVar(&o.retries, "retries", send.DefaultRetries, "retries of a row after a timeout, 429 or 5xx; a row is sent at most 1 + N times, outages included")
 	f.DurationVar(&o.timeout, "timeout", owrapi.DefaultTimeout, "give up on one request after this long (just above the 30 s after which Heroku answers 503 itself)")
-	f.DurationVar(&o.maxOutage, "max-outage", send.DefaultMaxOutage, "stop when the API has failed without a break for this long")
+	f.DurationVar(&o.maxOutage, "max-outage", send.DefaultMaxOutage, "stop when the API has failed without a break for this long (checked at each probe, up to 30 s later)")
 	f.DurationVar(&o.grace, "grace", send.DefaultGrace, "after Ctrl-C, how long requests in flight may take to finish")
 	f.StringVar(&o.outDir, "out-dir", "", "the migration's folder: its ledger and result files (default: the input's folder)")
 	sheetFlag(f, &o.sheet)

@@ -39,7 +39,7 @@ func openTarget(ctx context.Context, o *runOptions) (*target, error) {
 	}
 	c, err := owrapi.NewClient(owrapi.ClientConfig{
 		BaseURL: base, APIKey: keys.apiKey, CustomerKey: keys.customerKey,
-		Timeout: o.timeout, UserAgent: "owr-import/" + version,
+		Timeout: o.timeout, UserAgent: "owr-import/" + version, CAFile: o.caFile,
 	})
 	if err != nil {
 		return nil, err

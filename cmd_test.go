@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -244,5 +245,33 @@ func TestKeysNeverShownByAnEchoingAPI(t *testing.T) {
 				t.Errorf("a key shows in %s", where)
 			}
 		}
+	}
+}
+
+// TestCAFile: an API whose certificate this computer does not trust stops
+// the run at once with exit 3 and a message about the certificate; with
+// --ca-file naming its authority the same run goes through.
+func TestCAFile(t *testing.T) {
+	h, err := sandbox.NewHandler(sandbox.Config{APIKey: "ca-test-api-key-1", CustomerKey: "ca-test-cust-key-1", DB: ":memory:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	dir := t.TempDir()
+	env := map[string]string{"OWR_API_KEY": "ca-test-api-key-1", "OWR_CUSTOMER_KEY": "ca-test-cust-key-1"}
+	args := []string{"run", "samples/customers.csv", "--mapping", "samples/mapping.yaml", "--base-url", srv.URL, "--out-dir", dir, "--rate", "0", "--no-progress"}
+	code, out, errOut := runCLI(t, env, args...)
+	if code != 3 || !strings.Contains(out+errOut, "certificate") {
+		t.Fatalf("untrusted API: exit %d\n%s%s", code, out, errOut)
+	}
+	ca := filepath.Join(dir, "proxy-root.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, env, append(args, "--ca-file", ca)...)
+	if code != 1 || !strings.Contains(out, "created") {
+		t.Fatalf("with --ca-file: exit %d\n%s%s", code, out, errOut)
 	}
 }

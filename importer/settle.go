@@ -72,6 +72,10 @@ func notTriedMessage(reason string) string {
 		return "not tried: the run stopped because the API was unavailable; nothing is wrong with this row. Run the same command again later."
 	case send.AbortInterrupted:
 		return "not tried: the run was stopped before this row; nothing is wrong with it. Run the same command again to send it."
+	case send.AbortTLS:
+		return "not tried: the run stopped because the connection to the API could not be trusted (certificate); nothing is wrong with this row. Fix the connection (see the summary), then run the same command again."
+	case send.AbortUnexpectedAnswers:
+		return "not tried: the run stopped because the API did not answer as documented; nothing is wrong with this row. Run the same command again once the API answers normally."
 	case send.AbortFailed:
 		return "not tried: the run stopped on an error (see the summary) before this row; nothing is wrong with it. Run the same command again once that is fixed."
 	}
