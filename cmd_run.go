@@ -30,6 +30,9 @@ type runOptions struct {
 	*streams
 }
 
+// newRunCmd is `owr-import run`: its help, then one line per flag. It is
+// longer than most functions only because run has that many flags; the
+// work is in runRun.
 func newRunCmd(s *streams) *cobra.Command {
 	o := &runOptions{streams: s}
 	cmd := &cobra.Command{
