@@ -39,31 +39,43 @@ func openXLSX(path string, opts SourceOptions) (src Source, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(plan.path, excelize.Options{
-		UnzipSizeLimit:    maxWorkbookBytes,
-		UnzipXMLSizeLimit: xlsxUnzipXMLSizeLimit,
-	})
-	plan.cleanup() // excelize has unpacked what it reads
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, inputErr(path, "the workbook cannot be opened: it is damaged", hintSaveAs, err)
-	}
+	var f *excelize.File
 	defer func() {
 		// excelize is not hardened against every malformed workbook; a
-		// panic in it must become a message, not a crash.
+		// panic in it, opening or reading, must become a message, not a
+		// crash.
 		if p := recover(); p != nil {
-			f.Close()
+			if f != nil {
+				f.Close()
+			}
 			src, err = nil, damagedWorkbook(path, "", 0, fmt.Errorf("%v", p))
 		}
 	}()
+	f, err = openExcelize(plan)
+	if err != nil {
+		return nil, inputErr(path, "the workbook cannot be opened: it is damaged", hintSaveAs, err)
+	}
 	s, err := pickSheet(f, path, opts, markDateStyles(f))
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// openExcelize opens the checked copy of a workbook and removes it:
+// excelize has unpacked what it reads by the time it returns.
+func openExcelize(plan *workbookPlan) (*excelize.File, error) {
+	defer plan.cleanup()
+	f, err := excelize.OpenFile(plan.path, excelize.Options{
+		UnzipSizeLimit:    maxWorkbookBytes,
+		UnzipXMLSizeLimit: xlsxUnzipXMLSizeLimit,
+	})
+	if err != nil && f != nil {
+		f.Close()
+		f = nil
+	}
+	return f, err
 }
 
 // damagedWorkbook is the error for a workbook excelize fails to read.

@@ -139,8 +139,14 @@ func parsePattern(code string) (numPattern, bool) {
 		p.items = p.items[:n-1]
 	}
 	hasLiteral = false
-	for _, it := range p.items {
+	zeroSeen := false
+	for i, it := range p.items {
 		hasLiteral = hasLiteral || !it.digit
+		// Right of a 0 place, Excel shows every place: 0#0 shows 5 as 005.
+		if it.digit && zeroSeen {
+			p.items[i].zero = true
+		}
+		zeroSeen = zeroSeen || it.zero
 	}
 	if p.places == 0 || p.sections > 4 || (!hasLiteral && zeros < 2) {
 		return numPattern{}, false
