@@ -74,6 +74,8 @@ type serialStyles struct {
 }
 
 // markDateStyles points every cell style at a format as explained above.
+// It walks excelize's style list once, deciding per style; the decisions
+// are in numFmtKindOf and parsePattern, this is the walk.
 // It never fails the read: a workbook whose styles excelize cannot extend
 // is read with every cell unformatted (dates then read as day numbers).
 func markDateStyles(f *excelize.File) (st serialStyles) {

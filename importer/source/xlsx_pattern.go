@@ -41,7 +41,11 @@ type patternItem struct {
 	lit   string // literal text
 }
 
-// parsePattern reads code as a pattern, or reports that it is none.
+// parsePattern reads code as a pattern, or reports that it is none. It is
+// one loop over the format code's characters on purpose: each kind of
+// character (quote, backslash, digit place, section separator) changes
+// what the next ones mean, and split up the state would pass through every
+// helper.
 func parsePattern(code string) (numPattern, bool) {
 	var (
 		p            numPattern

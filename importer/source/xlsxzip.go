@@ -187,6 +187,9 @@ const (
 )
 
 // keptParts finds, the way excelize does, the parts it reads values from.
+// It follows excelize's own order of look-ups (content types, relations,
+// workbook, sheets, shared strings, styles) step by step, which is why it
+// is one function: each step needs what the previous one found.
 func keptParts(path string, files []*zip.File) ([]keptPart, error) {
 	byName := make(map[string]*zip.File, len(files))
 	for _, zf := range files {

@@ -59,6 +59,10 @@ const (
 
 const cdataOpen = "[CDATA["
 
+// Write feeds the next bytes of the part to the scanner. It is one state
+// machine over the bytes on purpose: a tag, comment, CDATA section or
+// instruction may be cut anywhere by the end of p, and the state carries
+// over to the next call; the common case is taken out into tags.
 func (s *xmlScan) Write(p []byte) (int, error) {
 	for i := 0; i < len(p); {
 		switch s.state {
@@ -139,7 +143,8 @@ func (s *xmlScan) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// tags is the fast path of Write: from text at p[i], it goes through the
+// tags is the fast path of Write (long for the same reason: one pass on
+// locals): from text at p[i], it goes through the
 // texts and the tags that p holds whole, on locals, and returns where the
 // next text or tag begins that the state machine must take (a tag cut by
 // the end of p, a comment, CDATA or instruction), or len(p).
