@@ -425,10 +425,16 @@ func TestSandboxRunSaysItForgets(t *testing.T) {
 
 // TestStatusWithoutMigration: status in a folder with no ledger says so.
 func TestStatusWithoutMigration(t *testing.T) {
-	_, err := Status(context.Background(), StatusOptions{Dir: t.TempDir(), APITag: "prod"})
-	var ie *row.InputError
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "no migration") {
-		t.Fatalf("status of an empty folder: %v", err)
+	empty := t.TempDir()
+	for _, dir := range []string{empty, filepath.Join(empty, "no such folder")} {
+		_, err := Status(context.Background(), StatusOptions{Dir: dir, APITag: "prod"})
+		var ie *row.InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "no migration") {
+			t.Fatalf("status of %s: %v", dir, err)
+		}
+	}
+	if left, _ := os.ReadDir(empty); len(left) != 0 {
+		t.Errorf("status left files in a folder without a migration: %v", left)
 	}
 }
 

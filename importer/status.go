@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -28,6 +29,13 @@ func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
 	if dir == "" {
 		dir = "."
 	}
+	noMigration := &row.InputError{Path: ledger.Path(dir, opts.APITag), Message: "this folder holds no migration to this API yet",
+		Hint: "Check --out-dir and --env or --base-url: they must be the ones the runs used. Start one with `owr-import run`."}
+	// Looked at before locking: status must not leave a lock file in a
+	// folder that holds no migration.
+	if _, err := os.Stat(noMigration.Path); err != nil {
+		return nil, noMigration
+	}
 	m, err := openMigration(dir, opts.APITag, false, false)
 	if err != nil {
 		return nil, err
@@ -35,8 +43,7 @@ func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
 	defer m.release()
 	orig, ok := m.original()
 	if !ok {
-		return nil, &row.InputError{Path: m.ledger, Message: "this folder holds no migration to this API yet",
-			Hint: "Check --out-dir and --env or --base-url: they must be the ones the runs used. Start one with `owr-import run`."}
+		return nil, noMigration
 	}
 	sum := &Summary{Command: "status", Input: orig.Path, HeaderRow: orig.HeaderRow, Sheet: orig.Sheet, Notes: m.state.Notes}
 	for i, in := range m.state.Inputs() {
