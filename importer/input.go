@@ -127,7 +127,7 @@ func sameHeaders(header []string) []string {
 			continue
 		}
 		if seen[h]++; seen[h] == 2 {
-			same = append(same, strconv.Quote(h)[1:len(strconv.Quote(h))-1])
+			same = append(same, h) // quoted, and so escaped, by the note
 		}
 	}
 	return same

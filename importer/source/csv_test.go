@@ -376,9 +376,6 @@ func TestOpenSourceMissingFile(t *testing.T) {
 
 func TestHeaderHelpers(t *testing.T) {
 	h := []string{"Naam", "", "ID", "naam", "Stad", "id", "NAAM"}
-	if got := DuplicateHeaders(h); !reflect.DeepEqual(got, []string{"naam", "id"}) {
-		t.Errorf("DuplicateHeaders = %q", got)
-	}
 	if got := EmptyHeaders(h); !reflect.DeepEqual(got, []int{1}) {
 		t.Errorf("EmptyHeaders = %v", got)
 	}

@@ -45,7 +45,7 @@ type Source interface {
 	Path() string
 	// Header returns a copy of the header cells: trimmed, byte order mark
 	// removed, trailing empty cells dropped. Empty or repeated names in the
-	// middle are kept: see DuplicateHeaders and EmptyHeaders.
+	// middle are kept: see EmptyHeaders.
 	Header() []string
 	// HeaderRow is the 1-based row number of the header in the file.
 	HeaderRow() int
@@ -191,26 +191,6 @@ func checkTextKind(path string, kind fileKind) error {
 		return inputErr(path, "the file is empty", "Export the data again.", nil)
 	}
 	return nil
-}
-
-// DuplicateHeaders returns the header names that appear more than once
-// (compared without regard to case), each once, in order of first
-// appearance. A mapping that reads such a column cannot know which one is
-// meant; the caller decides whether that is an error.
-func DuplicateHeaders(header []string) []string {
-	seen := make(map[string]int, len(header))
-	var dups []string
-	for _, h := range header {
-		if h == "" {
-			continue
-		}
-		k := strings.ToLower(h)
-		seen[k]++
-		if seen[k] == 2 {
-			dups = append(dups, h)
-		}
-	}
-	return dups
 }
 
 // EmptyHeaders returns the 0-based indexes of header cells that are empty
