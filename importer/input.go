@@ -102,7 +102,25 @@ func inputNotes(src source.Source, m *mapping.Mapping) []string {
 		notes = append(notes, fmt.Sprintf("%d row(s) have values to the right of the last header column (row %s); those values are not read",
 			st.ExtraCellRows, strings.Join(rows, ", ")))
 	}
+	if st := src.Stats(); len(st.TotalsRows) > 0 {
+		notes = append(notes, totalsNote(st))
+	}
 	return notes
+}
+
+// totalsNote says which rows were left out as the export's totals lines,
+// and what to do if one is a customer after all.
+func totalsNote(st source.SourceStats) string {
+	rows := make([]string, len(st.TotalsRows))
+	for i, r := range st.TotalsRows {
+		rows[i] = strconv.Itoa(r)
+	}
+	if len(rows) == 1 {
+		return fmt.Sprintf("row %s (%q) looks like the export's totals line under the last customer and was not read as a customer; if it is one, fill in its other cells",
+			rows[0], st.TotalsFirst)
+	}
+	return fmt.Sprintf("rows %s (the first: %q) look like the export's totals lines under the last customer and were not read as customers; if one is a customer, fill in its other cells",
+		strings.Join(rows, ", "), st.TotalsFirst)
 }
 
 // delimiterRune is the mapping's delimiter, one character (already checked

@@ -61,3 +61,24 @@ func TestSummaryIsPrintable(t *testing.T) {
 		t.Errorf("the summary does not show the escape as text:\n%s", out.String())
 	}
 }
+
+// TestTotalsLineIsNotACustomer: the totals line under the last customer
+// is neither validated nor sent; a note names its row and what to do if it
+// is a customer after all.
+func TestTotalsLineIsNotACustomer(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", "Klant ID;Klantnummer;Naam;BTW;Adres;Postcode;Gemeente\n"+
+		"1001;K-1;Bakker;BE0417497106;Markt 1;9000;Gent\n"+
+		"Totaal: 1 relatie;;;;;;\n")
+	sum, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 1 || sum.Counts["invalid"] != 0 {
+		t.Errorf("rows %d, counts %v: the totals line was read as a customer", sum.Rows, sum.Counts)
+	}
+	all := strings.Join(sum.Notes, "\n")
+	if !strings.Contains(all, `row 3 ("Totaal: 1 relatie")`) || !strings.Contains(all, "totals line") {
+		t.Errorf("notes do not name the totals line:\n%s", all)
+	}
+}

@@ -93,6 +93,11 @@ type SourceStats struct {
 	ExtraCellRows int
 	// ExtraCellFirst lists the first few of those rows.
 	ExtraCellFirst []int
+	// TotalsRows are the rows left out as the export's totals lines
+	// ("Totaal: 42 relaties") after its last customer; see isTotalsRow.
+	TotalsRows []int
+	// TotalsFirst is the first filled cell of the first of them.
+	TotalsFirst string
 }
 
 // maxExtraRowsListed bounds SourceStats.ExtraCellFirst.

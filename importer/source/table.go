@@ -78,6 +78,7 @@ type table struct {
 	backing   []string     // unused part of the current Values allocation
 	stats     SourceStats
 	err       error // sticky: once a read failed, it keeps failing
+	totals    totalsLookahead
 }
 
 // newTable picks the header among rows (see chooseHeader, or the row
@@ -93,25 +94,21 @@ func newTable(rr rowReader, rows []scannedRow, idx int, path, sheet string) *tab
 	}
 }
 
-// next returns the next non-blank data row.
+// next returns the next non-blank data row. A row that looks like a totals
+// line is held back until the rows after it show whether the export ends
+// there (see totalsLookahead).
 func (t *table) next() (row.Record, error) {
 	if t.err != nil {
 		return row.Record{}, t.err
 	}
 	for {
-		var (
-			num   int
-			cells []string
-		)
-		if len(t.pending) > 0 {
-			num, cells = t.pending[0].row, t.pending[0].cells
-			t.pending = t.pending[1:]
-		} else {
-			var err error
-			if num, cells, err = t.rr.next(); err != nil {
-				t.err = err
-				return row.Record{}, err
-			}
+		num, cells, err := t.nextRow()
+		if errors.Is(err, io.EOF) {
+			t.dropTotals()
+		}
+		if err != nil {
+			t.err = err
+			return row.Record{}, err
 		}
 		if isBlankRow(cells) {
 			continue
@@ -120,17 +117,56 @@ func (t *table) next() (row.Record, error) {
 			t.err = err
 			return row.Record{}, err
 		}
-		values := t.newValues()
-		n := copy(values, cells)
-		clear(values[n:]) // a short row reads as empty cells; the memory may be reused
-		if n < len(cells) && !isBlankRow(cells[n:]) {
-			t.stats.ExtraCellRows++
-			if len(t.stats.ExtraCellFirst) < maxExtraRowsListed {
-				t.stats.ExtraCellFirst = append(t.stats.ExtraCellFirst, num)
-			}
+		if t.totals.hold(num, cells, len(t.header)) {
+			continue
 		}
-		return row.Record{Row: num, Values: values}, nil
+		if held := t.totals.release(num, cells); held != nil {
+			t.pending = append(held, t.pending...)
+			continue
+		}
+		return t.record(num, cells), nil
 	}
+}
+
+// dropTotals ends the file: the rows still held back were its totals
+// lines, counted in Stats.
+func (t *table) dropTotals() {
+	held := t.totals.dropHeld()
+	if len(held) == 0 {
+		return
+	}
+	if len(t.stats.TotalsRows) == 0 {
+		t.stats.TotalsFirst = firstFilled(held[0].cells)
+	}
+	for _, r := range held {
+		t.stats.TotalsRows = append(t.stats.TotalsRows, r.row)
+	}
+}
+
+// nextRow is the next physical row: those read during the header search
+// (or given back by the totals look-ahead) first, then the file's.
+func (t *table) nextRow() (int, []string, error) {
+	if len(t.pending) > 0 {
+		r := t.pending[0]
+		t.pending = t.pending[1:]
+		t.totals.pass()
+		return r.row, r.cells, nil
+	}
+	return t.rr.next()
+}
+
+// record aligns a row's cells with the header, noting cells beyond it.
+func (t *table) record(num int, cells []string) row.Record {
+	values := t.newValues()
+	n := copy(values, cells)
+	clear(values[n:]) // a short row reads as empty cells; the memory may be reused
+	if n < len(cells) && !isBlankRow(cells[n:]) {
+		t.stats.ExtraCellRows++
+		if len(t.stats.ExtraCellFirst) < maxExtraRowsListed {
+			t.stats.ExtraCellFirst = append(t.stats.ExtraCellFirst, num)
+		}
+	}
+	return row.Record{Row: num, Values: values}
 }
 
 // valuesBatch is how many rows' Values share one allocation.
@@ -162,6 +198,7 @@ func (t *table) ReuseValues(buf []string) { t.backing = buf }
 func (t *table) Stats() SourceStats {
 	s := t.stats
 	s.ExtraCellFirst = slices.Clone(s.ExtraCellFirst)
+	s.TotalsRows = slices.Clone(s.TotalsRows)
 	return s
 }
 
