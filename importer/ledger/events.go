@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/gocarina/gocsv"
@@ -105,4 +106,25 @@ func eventOf(l line) Event {
 		}
 	}
 	return e
+}
+
+// EachOrig calls fn with the newest outcome of every row of the original
+// export the ledger knows, in row order. It visits only known rows, so a
+// damaged far row number costs one call, not a walk up to it.
+func (s *State) EachOrig(fn func(Entry)) {
+	for r := 1; r < len(s.orig); r++ {
+		if e, ok := s.Orig(r); ok {
+			fn(e)
+		}
+	}
+	far := make([]int, 0, len(s.origFar))
+	for r := range s.origFar {
+		far = append(far, int(r))
+	}
+	slices.Sort(far)
+	for _, r := range far {
+		if e, ok := s.Orig(r); ok {
+			fn(e)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -91,5 +92,22 @@ func TestEventsRefusesADamagedLine(t *testing.T) {
 	var ie *row.InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an InputError naming the line", err)
+	}
+}
+
+func TestEachOrigVisitsKnownRowsInOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "owr-import.test.ledger.csv")
+	j := openTestJournal(t, path)
+	mustFinish(t, j,
+		row.Outcome{Row: 9, ExtCustomerID: 9, Status: row.StatusInvalid, Error: "bad", Origin: at(9)},
+		row.Outcome{Row: 1_000_000_000, ExtCustomerID: 7, Status: row.StatusFailed, Origin: at(1_000_000_000)},
+		row.Outcome{Row: 2, ExtCustomerID: 2, Status: row.StatusCreated, CustomerID: 5, Origin: at(2)},
+		row.Outcome{Row: 4, ExtCustomerID: 4, Status: row.StatusRejected, Origin: row.Origin{File: "later.csv"}},
+	)
+	mustClose(t, j)
+	var got []int
+	readTestJournal(t, path).EachOrig(func(e Entry) { got = append(got, e.OrigRow) })
+	if want := []int{2, 9, 1_000_000_000}; !slices.Equal(got, want) {
+		t.Errorf("EachOrig visited %v, want %v", got, want)
 	}
 }
