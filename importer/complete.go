@@ -13,6 +13,7 @@ import (
 	"owr-import/importer/report"
 	"owr-import/importer/row"
 	"owr-import/importer/source"
+	"owr-import/mapping"
 )
 
 // writeComplete writes the migration's one complete result from its
@@ -35,6 +36,10 @@ func (m *migration) writeComplete(ctx context.Context, j *ledger.Journal, paths 
 	}
 	defer src.Close()
 	c := &completeWriter{state: m.state, header: src.Header(), keep: inputColumns(src.Header()), counts: map[row.Status]int{}}
+	c.preview, note = m.previewMapper(c.header)
+	if note != "" {
+		sum.Notes = append(sum.Notes, note)
+	}
 	var err error
 	if c.results, err = createResultFile(src, paths.Results, c.keep, runResultColumns, "Results", false); err != nil {
 		return nil, err
@@ -93,6 +98,8 @@ type completeWriter struct {
 	header          []string
 	keep            []int
 	results, failed report.ResultWriter
+	preview         *mapping.Mapper // nil: the owr_api_ columns stay empty
+	sent            []string        // one row's values as sent, reused
 	counts          map[row.Status]int
 	rows            int
 	inDoubt         []string // the first in_doubt rows, for `status`
@@ -135,18 +142,32 @@ func (c *completeWriter) write(values []string, origRow string, e ledger.Entry) 
 	if e.Status == row.StatusInDoubt && len(c.inDoubt) < maxInDoubtListed {
 		c.inDoubt = append(c.inDoubt, inDoubtLine(origRow, e))
 	}
-	if err := c.results.Write(outputRow(values, c.keep, origRow, string(e.Status),
+	latest := values // the row as it was last read: sent, or to correct
+	if e.Cells != "" {
+		latest = c.cellsOf(e.Cells)
+	}
+	out := outputRow(values, c.keep, origRow, string(e.Status),
 		idCell(e.CustomerID), idCell(e.CompanyID), idCell(int64(e.HTTPStatus)),
-		e.ErrorCode, e.Error, idCell(int64(e.Attempts)), e.File)); err != nil {
+		e.ErrorCode, e.Error, idCell(int64(e.Attempts)), e.File)
+	if err := c.results.Write(append(out, c.sentValues(latest)...)); err != nil {
 		return err
 	}
 	if e.Status == row.StatusCreated || e.Status == row.StatusSkipped {
 		return nil
 	}
-	if e.Cells != "" {
-		values = c.cellsOf(e.Cells)
+	return c.failed.Write(outputRow(latest, c.keep, origRow, string(e.Status), e.Error))
+}
+
+// sentValues are a row's values as sent (previewColumns), or empty cells
+// without a mapping to compute them.
+func (c *completeWriter) sentValues(values []string) []string {
+	c.sent = c.sent[:0]
+	if c.preview == nil {
+		return append(c.sent, make([]string, len(previewColumns))...)
 	}
-	return c.failed.Write(outputRow(values, c.keep, origRow, string(e.Status), e.Error))
+	cust, _ := c.preview.Apply(values)
+	c.sent = cust.AppendValues(c.sent)
+	return c.sent
 }
 
 // cellsOf lays the cells a later file gave a row (JSON by header) out in

@@ -64,7 +64,9 @@ func (r *runOf) run(ctx context.Context) (*Summary, error) {
 		if secs := time.Since(sendStart).Seconds(); secs > 0 {
 			r.sum.Rate = float64(stats.Finished) / secs
 		}
-		err = r.writeSummary(journal)
+		if err = r.m.writeReportPage(journal, r.sum, "run", r.opts.Version, r.opts.APITag); err == nil {
+			err = r.writeSummary(journal)
+		}
 	}
 	if cerr := journal.Close(); err == nil {
 		err = cerr
@@ -99,9 +101,13 @@ func (r *runOf) prepare() error {
 	return r.m.checkSummaryPath(r.opts.SummaryJSON, in, r.paths)
 }
 
-// record notes the input in the ledger (once per file content), and the
-// result files a replaced sandbox ledger had written.
+// record notes the input in the ledger (once per file content), the
+// mapping it is read with (when it changed), and the result files a
+// replaced sandbox ledger had written.
 func (r *runOf) record(j *ledger.Journal) error {
+	if err := r.m.recordMapping(j, r.opts.Mapping); err != nil {
+		return err
+	}
 	for _, known := range r.m.state.Inputs() {
 		if known.Name == r.input.Name && known.SHA256 == r.input.SHA256 {
 			return r.m.recordCarried(j)

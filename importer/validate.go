@@ -56,9 +56,6 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	}
 	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding, src), problems: newTally()}
 	vp.enc, _ = w.(report.RowEncoder)
-	if vp.enc != nil {
-		vp.validLast = vp.enc.AppendLast(nil, []string{string(row.StatusValid), ""})
-	}
 	// Sizing the duplicate index for a large file takes a moment; it is
 	// prepared while the first batches go through (see keyTable.reserve).
 	vp.chk.dups.reserve(rowsHint(src))
@@ -155,10 +152,7 @@ type validatePass struct {
 	keep []int               // the input columns copied to the results
 	w    report.ResultWriter // the results file
 	enc  report.RowEncoder   // w, when its rows can be encoded ahead (CSV)
-	// validLast is what enc.AppendLast gives for a valid row without a
-	// problem, the common case, encoded once for all of them.
-	validLast []byte
-	chk       *checker // workers use chk.dups.keysOf only
+	chk  *checker            // workers use chk.dups.keysOf only
 
 	rows     int
 	counts   [3]int // valid, invalid, duplicate
@@ -183,17 +177,20 @@ type validateBatch struct {
 type mappedRow struct {
 	keys     dupKeys
 	list     []mapping.Problem
-	problems string // verdict.problemText
-	lastAt   int    // with a report.RowEncoder: where the status cell starts in enc
-	end      int    // and where the row ends
-	invalid  bool   // the verdict before the duplicate check
+	problems string   // verdict.problemText
+	sent     []string // without a report.RowEncoder: the values as sent (previewColumns)
+	lastAt   int      // with a report.RowEncoder: where the status cell starts in enc,
+	sentAt   int      // where the values as sent start,
+	end      int      // and where the row ends
+	invalid  bool     // the verdict before the duplicate check
 }
 
 // mapBatch maps the rows of b: the part of the work that does not depend on
 // other rows, run by several workers at once.
 func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 	b.rows, b.enc = b.rows[:0], b.enc[:0]
-	var last [2]string
+	var verdictCells [2]string
+	var sent []string
 	for _, rec := range b.recs {
 		c, list := mapper.Apply(rec.Values)
 		list = vp.chk.long.check(rec, list)
@@ -205,16 +202,17 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 			r.list, r.invalid = list, status == row.StatusInvalid
 			r.problems = v.problemText(cellNamer(vp.src, rec.Row))
 		}
-		if vp.enc != nil {
+		if vp.enc == nil {
+			r.sent = c.AppendValues(nil)
+		} else {
 			b.enc = vp.enc.AppendCells(b.enc, rec.Values, vp.keep)
 			b.enc = vp.enc.AppendRowNumber(b.enc, rec.Row)
 			r.lastAt = len(b.enc)
-			if status == row.StatusValid && r.problems == "" {
-				b.enc = append(b.enc, vp.validLast...) // the common case
-			} else {
-				last[0], last[1] = string(status), r.problems
-				b.enc = vp.enc.AppendLast(b.enc, last[:])
-			}
+			verdictCells[0], verdictCells[1] = string(status), r.problems
+			b.enc = vp.enc.AppendCells(b.enc, verdictCells[:], verdictCols)
+			r.sentAt = len(b.enc)
+			sent = c.AppendValues(sent[:0])
+			b.enc = vp.enc.AppendLast(b.enc, sent)
 			r.end = len(b.enc)
 		}
 		b.rows = append(b.rows, r)
@@ -227,7 +225,7 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 	vp.chk.dups.adopt() // the reserved tables, once ready
 	vp.chk.touchAll(b.rows)
 	written := 0 // with a report.RowEncoder: b.enc up to here is written
-	var last [2]string
+	var verdictCells [2]string
 	for i := range b.rows {
 		r, rec := &b.rows[i], b.recs[i]
 		vp.rows++
@@ -258,20 +256,22 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 				vp.out = append(vp.out, rec.Values[c])
 			}
 			vp.out = append(vp.out, strconv.Itoa(rec.Row), string(v.Status), msg)
+			vp.out = append(vp.out, r.sent...)
 			if err := vp.w.Write(vp.out); err != nil {
 				return err
 			}
 		case v.Status == row.StatusDuplicate:
 			// The worker encoded the row as valid: write what comes
-			// before its status, then the status and message again.
+			// before its status, the status and message again, then the
+			// values as sent.
 			if err := vp.enc.WriteEncoded(b.enc[written:r.lastAt]); err != nil {
 				return err
 			}
-			last[0], last[1] = string(v.Status), msg
-			if err := vp.enc.WriteEncoded(vp.enc.AppendLast(nil, last[:])); err != nil {
+			verdictCells[0], verdictCells[1] = string(v.Status), msg
+			if err := vp.enc.WriteEncoded(vp.enc.AppendCells(nil, verdictCells[:], verdictCols)); err != nil {
 				return err
 			}
-			written = r.end
+			written = r.sentAt
 		}
 	}
 	if vp.enc != nil {
@@ -279,6 +279,10 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 	}
 	return nil
 }
+
+// verdictCols picks both cells of a row's verdict (status, message) for
+// RowEncoder.AppendCells.
+var verdictCols = []int{0, 1}
 
 // rowsHint is the source's estimate of its number of rows, or 0.
 func rowsHint(src source.Source) int {

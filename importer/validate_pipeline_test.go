@@ -80,7 +80,8 @@ func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 		}
 		v := chk.check(rec)
 		counts[v.Status]++
-		if err := w.Write(outputRow(rec.Values, keep, strconv.Itoa(rec.Row), string(v.Status), v.message(cellNamer(src, rec.Row)))); err != nil {
+		extra := v.Customer.AppendValues([]string{strconv.Itoa(rec.Row), string(v.Status), v.message(cellNamer(src, rec.Row))})
+		if err := w.Write(outputRow(rec.Values, keep, extra...)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,5 +1,7 @@
 package mapping
 
+import "strconv"
+
 // Customer is the body of POST /api/customers. It is the only thing a row
 // becomes before it leaves the machine, so its JSON shape is the API contract:
 // optional address fields are omitted when empty rather than sent as "".
@@ -31,4 +33,23 @@ type Problem struct {
 	Kind        string // short stable key used to group problems in summaries, e.g. "missing", "vat_checksum"
 	Message     string // what is wrong and what to do
 	Warning     bool
+}
+
+// FieldNames lists the API fields in the API documentation's order, spelled
+// as a mapping file spells them ("address.street").
+func FieldNames() []string {
+	return append([]string(nil), fieldNames[:]...)
+}
+
+// AppendValues appends the customer's values as they are sent, one per
+// field in FieldNames order: the id as digits ("" when not set), the other
+// fields as their text.
+func (c *Customer) AppendValues(dst []string) []string {
+	id := ""
+	if c.ExtCustomerID != 0 {
+		id = strconv.FormatInt(c.ExtCustomerID, 10)
+	}
+	a := &c.Address
+	return append(dst, id, c.ExtCustomerNumber, c.Name, c.EnterpriseNumber,
+		a.Street, a.StreetNumber, a.City, a.PostalCode, a.Country)
 }

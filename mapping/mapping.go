@@ -169,3 +169,6 @@ func (m *Mapping) HeaderScore(header []string) int {
 	}
 	return score
 }
+
+// File is the name the mapping was loaded or parsed from.
+func (m *Mapping) File() string { return m.file }

@@ -123,6 +123,12 @@ func (j *Journal) RecordOutput(name, sha256 string) error {
 	return j.send(line{Event: eventOutput, File: text(name), At: stamp(j.now()), Detail: sha256}, row.Outcome{}, nil, nil)
 }
 
+// RecordMapping notes the mapping file a run reads its input with, with
+// the SHA-256 of its content.
+func (j *Journal) RecordMapping(path, sha256 string) error {
+	return j.send(line{Event: eventMapping, File: text(path), At: stamp(j.now()), Detail: sha256}, row.Outcome{}, nil, nil)
+}
+
 func (j *Journal) send(line line, o row.Outcome, notify func(row.Outcome), ack chan error) error {
 	if ack == nil {
 		ack = make(chan error, 1)

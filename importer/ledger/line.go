@@ -20,11 +20,15 @@ import (
 //     export), with how it was read and its SHA-256.
 //   - output: a result file owr-import wrote, with its SHA-256, so a file a
 //     person changed afterwards is recognised and never replaced.
+//   - mapping: the mapping file a run read its input with, and its SHA-256,
+//     written when it differs from the last one, so `status` can show the
+//     values as sent without being given the mapping again.
 const (
 	eventStarted  = "started"
 	eventFinished = "finished"
 	eventInput    = "input"
 	eventOutput   = "output"
+	eventMapping  = "mapping"
 )
 
 // syncEvery is how often written lines are fsynced. Every line reaches the

@@ -26,6 +26,8 @@ import (
 type State struct {
 	inputs  []Input
 	outputs map[string]string // result file name -> SHA-256 of what was written
+	mapping MappingFile       // the newest mapping recorded
+	rate    Rate              // the newest rate --rate auto settled on
 
 	orig      []rowRec         // by original row number; status 0 = nothing known
 	origFar   map[int32]rowRec // row numbers too far from the others for the slice
@@ -154,6 +156,16 @@ func Empty() *State {
 // Inputs lists the files fed into the migration, in the order they were
 // first read; the first is the original export.
 func (s *State) Inputs() []Input { return s.inputs }
+
+// MappingFile is a mapping file a run of the migration read its input with.
+type MappingFile struct {
+	Path   string
+	SHA256 string
+}
+
+// Mapping is the mapping file the newest run recorded; ok is false when no
+// run recorded one.
+func (s *State) Mapping() (m MappingFile, ok bool) { return s.mapping, s.mapping.Path != "" }
 
 // Output is the SHA-256 of what owr-import last wrote to the result file
 // name; ok is false for a name it never wrote.
@@ -364,10 +376,16 @@ func (s *State) apply(l line) error {
 	case eventOutput:
 		s.outputs[l.File] = l.Detail
 		return nil
+	case eventMapping:
+		s.mapping = MappingFile{Path: l.File, SHA256: l.Detail}
+		return nil
 	case eventFinished:
 		return s.applyFinished(l)
+	case eventRate:
+		s.applyRate(l)
+		return nil
 	}
-	return fmt.Errorf("the event %q is not one of started, finished, input or output", l.Event)
+	return fmt.Errorf("the event %q is not one of started, finished, input, output, mapping or rate", l.Event)
 }
 
 func (s *State) applyInput(l line) error {
