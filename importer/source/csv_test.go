@@ -493,6 +493,7 @@ func FuzzCSVSource(f *testing.F) {
 	f.Add([]byte("title\n\nid|name\n1|'=x\n2|\"unclosed\n"))
 	f.Add([]byte("a\tb\r1\t2\r"))
 	f.Add([]byte("Caf\xe9;x\n1;\"a\"b\n"))
+	f.Add([]byte("a;b;c\n1;2;3\nTotal;;\n;;\nSom;;\n4;5;6\nTotaal: 2;;\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "fuzz.csv")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
