@@ -41,6 +41,7 @@ type RunOptions struct {
 	SummaryJSON string
 	Progress    ProgressOptions
 	Stdout      io.Writer // --dry-run prints bodies here
+	Version     string    // owr-import's version, shown on the report page
 }
 
 // errTooManyInvalid is returned (wrapped) when --max-invalid stops a run

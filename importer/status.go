@@ -16,6 +16,7 @@ type StatusOptions struct {
 	Dir         string // the migration folder; "" = the current folder
 	APITag      string // the API (see APITag)
 	SummaryJSON string
+	Version     string // owr-import's version, shown on the report page
 }
 
 // Status shows a migration at a glance without sending anything: every row
@@ -69,7 +70,8 @@ func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
 		sum.Rows, sum.Counts = sum.MigrationRows, sum.Migration
 		sum.Files = append(files, m.ledger)
 		sum.Elapsed = Duration(time.Since(start))
-		if opts.SummaryJSON != "" {
+		err = m.writeReportPage(j, sum, "status", opts.Version, opts.APITag)
+		if err == nil && opts.SummaryJSON != "" {
 			if err = sum.WriteJSONFile(opts.SummaryJSON); err == nil {
 				err = recordOutput(j, opts.SummaryJSON)
 			}
