@@ -46,6 +46,11 @@ type pacer struct {
 	floor rate.Limit
 	burst int
 
+	// auto, with --rate auto, decides the rate instead of the 429 rules
+	// below; pauseUntil holds every request while the API's Retry-After runs.
+	auto       *AutoRate
+	pauseUntil time.Time
+
 	mu           sync.Mutex
 	lim          *rate.Limiter // nil while unlimited
 	gen          uint64        // bumped on every decrease
@@ -100,6 +105,36 @@ func newPacer(perSecond float64, burst int, clk clock.Clock) *pacer {
 	return p
 }
 
+// newAutoPacer builds a pacer whose rate auto decides.
+func newAutoPacer(auto *AutoRate, burst int, clk clock.Clock) *pacer {
+	p := newPacer(auto.Rate(), burst, clk)
+	p.auto = auto
+	return p
+}
+
+// observe passes an attempt's answer to the auto-rate controller, if any,
+// and puts its decision in force.
+func (p *pacer) observe(s sample) {
+	if p.auto == nil {
+		return
+	}
+	next, changed, pause := p.auto.observe(s)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if changed {
+		p.lim.SetLimitAt(s.at, rate.Limit(next))
+	}
+	p.pauseUntil = later(p.pauseUntil, pause)
+}
+
+// held returns how long requests are still held at now by the API's
+// Retry-After (--rate auto only).
+func (p *pacer) held(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pauseUntil.Sub(now)
+}
+
 // wait blocks until one attempt may be sent, or ctx is done. The returned
 // ticket identifies the rate the attempt was sent under; pass it to
 // throttled so that a volley of 429s for requests sent at the same rate
@@ -110,6 +145,14 @@ func (p *pacer) wait(ctx context.Context) (ticket uint64, err error) {
 			return 0, err
 		}
 		now := p.clock.Now()
+		if d := p.held(now); d > 0 {
+			select {
+			case <-p.clock.After(d):
+				continue
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			}
+		}
 		p.mu.Lock()
 		lim := p.lim
 		p.mu.Unlock()
@@ -138,6 +181,9 @@ func (p *pacer) wait(ctx context.Context) (ticket uint64, err error) {
 
 // release lets one attempt go at t and returns its ticket.
 func (p *pacer) release(t time.Time) uint64 {
+	if p.auto != nil {
+		p.auto.sent(t)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sent.add(t)
@@ -175,6 +221,9 @@ func (p *pacer) lowerLocked(now time.Time) rate.Limit {
 // of it, is ignored: that decrease already answered the episode. Without a
 // configured rate the starting point is the rate the API accepted lately.
 func (p *pacer) throttled(ticket uint64) {
+	if p.auto != nil {
+		return // observe decides
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.clock.Now()
@@ -199,7 +248,7 @@ func (p *pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.answered.add(p.clock.Now())
-	if p.lim == nil || (p.max != 0 && p.lim.Limit() >= p.max) {
+	if p.auto != nil || p.lim == nil || (p.max != 0 && p.lim.Limit() >= p.max) {
 		return
 	}
 	p.successes++

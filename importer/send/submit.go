@@ -43,7 +43,10 @@ type Job struct {
 type SubmitOptions struct {
 	Workers int     // concurrent requests; at least 1
 	Rate    float64 // requests per second over all workers, retries included; 0 = unlimited
-	Burst   int     // requests allowed above Rate at once; at least 1
+	// Auto, when set, is --rate auto: it decides the rate and Rate is
+	// ignored. The caller keeps it to show the rate and report it.
+	Auto  *AutoRate
+	Burst int // requests allowed above Rate at once; at least 1
 	// Retries: attempts after the first. A row is sent at most 1 + Retries
 	// times, whatever the API answers: every retry counts, outages included.
 	Retries int
@@ -246,7 +249,7 @@ func newSubmitter(c *owrapi.Client, j *ledger.Journal, opts SubmitOptions,
 	stopCtx context.Context, stop context.CancelCauseFunc, reqCtx context.Context) *submitter {
 	s := &submitter{
 		client: c, journal: j, opts: opts, clock: opts.clock,
-		pacer:   newPacer(opts.Rate, opts.Burst, opts.clock),
+		pacer:   newPacerFor(opts),
 		stopCtx: stopCtx, stop: stop, reqCtx: reqCtx,
 		gate:   make(chan struct{}),
 		counts: map[row.Status]int{},
@@ -256,6 +259,14 @@ func newSubmitter(c *owrapi.Client, j *ledger.Journal, opts SubmitOptions,
 	}
 	s.notify = s.recordOutcome
 	return s
+}
+
+// newPacerFor builds the pacer of opts: a fixed rate, or --rate auto.
+func newPacerFor(opts SubmitOptions) *pacer {
+	if opts.Auto != nil {
+		return newAutoPacer(opts.Auto, opts.Burst, opts.clock)
+	}
+	return newPacer(opts.Rate, opts.Burst, opts.clock)
 }
 
 // work is one worker: it takes jobs until there are none or the run stops.
@@ -454,6 +465,9 @@ func (s *submitter) wakeLocked() {
 // answer.
 func (s *submitter) observe(job Job, ticket uint64, sentAt time.Time, err error, a attempt) {
 	s.requests.Add(1)
+	if sm, ok := sampleOf(err, a, sentAt, s.clock.Now()); ok {
+		s.pacer.observe(sm)
+	}
 	switch {
 	case a.Unauthorized:
 		s.abort(AbortUnauthorized, fmt.Sprintf("the API refused the keys (HTTP 401 for row %d): check OWR_API_KEY and OWR_CUSTOMER_KEY (or --api-key-file) and that they belong to this environment (dev keys do not work on prod). Nothing more was sent; the rows not sent are marked not_attempted.", job.Row))
