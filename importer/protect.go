@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"owr-import/importer/ledger"
 	"owr-import/importer/row"
@@ -172,15 +173,31 @@ func checkWritable(paths ...string) error {
 // (result files are written to ".NAME.*.tmp" and renamed when complete).
 // Only this migration's result names are touched, and only while its lock
 // is held, so no other run can be writing them.
-func removeStale(path string) {
-	entries, err := os.ReadDir(filepath.Dir(path))
+func removeStale(path string) { removeStaleOlder(path, 0) }
+
+// staleAfter is how long a temporary file of validate's must have gone
+// unwritten before the next validate removes it. validate holds no lock: a
+// writer's file is written without pause and so stays fresh, while one a
+// killed validate left ages.
+const staleAfter = 10 * time.Minute
+
+// removeStaleOlder deletes the temporary files beside path that were last
+// written more than age ago.
+func removeStaleOlder(path string, age time.Duration) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	prefix := "." + filepath.Base(path) + "."
 	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ".tmp") {
-			os.Remove(filepath.Join(filepath.Dir(path), n))
+		n := e.Name()
+		if e.IsDir() || !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, ".tmp") {
+			continue
 		}
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < age {
+			continue
+		}
+		os.Remove(filepath.Join(dir, n))
 	}
 }

@@ -49,6 +49,7 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStaleOlder(out, staleAfter)
 	keep := inputColumns(src.Header())
 	w, err := createResultFile(src, out, keep, validateResultColumns, "Checked rows", true)
 	if err != nil {

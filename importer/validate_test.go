@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -234,5 +235,35 @@ func writeZipReplacing(t *testing.T, path string, data []byte, old, new string) 
 	}
 	if !found {
 		t.Fatalf("%q is not in the workbook", old)
+	}
+}
+
+// TestValidateRemovesItsStaleTemporaryFiles: a validate killed while
+// writing leaves a hidden temporary file with client data. validate holds
+// no lock, so the next one removes only those no writer has touched for a
+// while: another validate of the same file may be writing the fresh one.
+func TestValidateRemovesItsStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "klanten.csv", testCSV)
+	stale := writeFile(t, dir, ".klanten.validated.csv.123456.tmp", "half a file of client data")
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	fresh := writeFile(t, dir, ".klanten.validated.csv.654321.tmp", "being written by another validate")
+	other := writeFile(t, dir, ".someone-else.csv.1.tmp", "not ours")
+	if err := os.Chtimes(other, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Validate(context.Background(), Input{Path: in, Mapping: testMapping(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	for _, keep := range []string{fresh, other} {
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(keep), err)
+		}
 	}
 }
