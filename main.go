@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // Stamped by the Makefile with -ldflags -X.
@@ -73,7 +74,7 @@ run --env prod -> fix NAME.failed.xlsx -> run it again.`,
 	root.SetFlagErrorFunc(flagError)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.AddCommand(newVersionCmd(), newSandboxCmd(s), newValidateCmd(s), newRunCmd(s), newStatusCmd(s), newMappingCmd(s), newCompletionCmd())
+	root.AddCommand(newVersionCmd(), newSandboxCmd(s), newValidateCmd(s), newRunCmd(s), newStatusCmd(s), newMappingCmd(s), newCompletionCmd(), newStudioCmd(s))
 	return root
 }
 
@@ -144,5 +145,14 @@ func run(args []string, s *streams) int {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], processStreams()))
+	os.Exit(run(defaultArgs(os.Args[1:], term.IsTerminal(int(os.Stdin.Fd()))), processStreams()))
+}
+
+// defaultArgs opens the studio when the program was started without
+// arguments and without a terminal: a double-click in Explorer or Finder.
+func defaultArgs(args []string, stdinTTY bool) []string {
+	if len(args) == 0 && !stdinTTY {
+		return []string{"studio"}
+	}
+	return args
 }

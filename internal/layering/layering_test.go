@@ -22,14 +22,16 @@ var allowed = map[string][]string{
 	"owr-import/importer/send":    {"importer/row", "importer/owrapi", "importer/ledger", "internal/clock"},
 	"owr-import/importer": {"mapping", "internal/display", "internal/clock", "importer/row", "importer/source", "importer/report",
 		"importer/ledger", "importer/owrapi", "importer/send", "importer/pagereport"},
-	"owr-import/importer/pagereport":  {"importer/row", "importer/ledger", "importer/report", "internal/display"},
+	"owr-import/importer/pagereport": {"importer/row", "importer/ledger", "importer/report", "internal/display"},
+	"owr-import/studio": {"importer", "mapping", "importer/source", "importer/ledger", "importer/row", "importer/owrapi",
+		"importer/send", "internal/display", "internal/clock", "sandbox"},
 	"owr-import/internal/benchdata":   nil,
 	"owr-import/internal/sandboxtest": {"sandbox"},
 	"owr-import/internal/display":     nil,
 	"owr-import/internal/clock":       nil,
 	"owr-import/internal/layering":    nil,
 	"owr-import": {"mapping", "sandbox", "internal/display", "importer", "importer/row", "importer/source",
-		"importer/report", "importer/ledger", "importer/owrapi", "importer/send"},
+		"importer/report", "importer/ledger", "importer/owrapi", "importer/send", "studio"},
 }
 
 func TestImportsPointDown(t *testing.T) {

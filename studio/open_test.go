@@ -1,0 +1,112 @@
+package studio
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOpenAndPage: opening an export checks every row; the grid's pages
+// and filters count and slice the rows on the server.
+func TestOpenAndPage(t *testing.T) {
+	_, c := startStudio(t, "customers.csv", "mapping.yaml")
+	var info openInfo
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, &info)
+	if !info.FromFile || !info.Check.OK || info.Check.Rows != info.Rows || info.Rows < 30 {
+		t.Fatalf("open: %+v", info)
+	}
+	counts := info.Check.Counts
+	type page struct {
+		Total int       `json:"total"`
+		Rows  []gridRow `json:"rows"`
+	}
+	tests := []struct {
+		name      string
+		query     string
+		wantTotal int
+		wantRows  int
+	}{
+		{"first page", "offset=0&limit=10", info.Rows, 10},
+		{"last page", fmt.Sprintf("offset=%d&limit=10", info.Rows-3), info.Rows, 3},
+		{"past the end", fmt.Sprintf("offset=%d&limit=10", info.Rows+5), info.Rows, 0},
+		{"valid", "status=valid&limit=500", counts["valid"], counts["valid"]},
+		{"invalid", "status=invalid&limit=500", counts["invalid"], counts["invalid"]},
+		{"duplicate", "status=duplicate&limit=500", counts["duplicate"], counts["duplicate"]},
+		{"limit capped", "limit=100000", info.Rows, info.Rows},
+		{"group", "group=" + info.Check.Groups[0].Key + "&limit=500", info.Check.Groups[0].Count, info.Check.Groups[0].Count},
+		{"unknown group", "group=nope&limit=500", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p page
+			c.mustCall("GET", "/api/rows?"+tt.query, nil, &p)
+			if p.Total != tt.wantTotal || len(p.Rows) != tt.wantRows {
+				t.Errorf("total %d, %d rows; want %d, %d", p.Total, len(p.Rows), tt.wantTotal, tt.wantRows)
+			}
+		})
+	}
+	var bad page
+	c.mustCall("GET", "/api/rows?status=invalid&limit=1", nil, &bad)
+	if len(bad.Rows) != 1 || len(bad.Rows[0].Problems) == 0 || bad.Rows[0].Message == "" {
+		t.Errorf("an invalid row without its problems: %+v", bad.Rows)
+	}
+}
+
+func TestOpenRefusesPaths(t *testing.T) {
+	_, c := startStudio(t, "customers.csv")
+	for _, name := range []string{"../customers.csv", "/etc/passwd", "", "nope.csv", "."} {
+		if code, _ := c.call("POST", "/api/open", openRequest{File: name}, nil); code != http.StatusNotFound {
+			t.Errorf("open %q: %d, want 404", name, code)
+		}
+	}
+	if code, _ := c.call("GET", "/files/..%2Fsecret.csv", nil, nil); code == http.StatusOK {
+		t.Error("a file outside the folder was served")
+	}
+}
+
+// TestUpload: a dropped file is copied into the folder; a different file
+// of the same name is never replaced.
+func TestUpload(t *testing.T) {
+	srv, c := startStudio(t)
+	put := func(name, body string) map[string]string {
+		req, _ := http.NewRequest("POST", srv.Origin()+"/api/upload", strings.NewReader(body))
+		req.Header.Set("Origin", srv.Origin())
+		req.Header.Set("X-File-Name", name)
+		res, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out := map[string]string{"status": res.Status}
+		var m map[string]string
+		if res.StatusCode == 200 {
+			c.t.Helper()
+			decodeJSON(t, res, &m)
+			for k, v := range m {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name, body, wantName string
+	}{
+		{"k%C3%A9.csv", "a;b\n1;2\n", "ké.csv"},
+		{"k%C3%A9.csv", "a;b\n1;2\n", "ké.csv"},
+		{"k%C3%A9.csv", "a;b\n3;4\n", "ké (2).csv"},
+		{"..%2F..%2Fevil.csv", "x\n", "evil.csv"},
+		{"notes.exe", "x", ""},
+	}
+	for _, tt := range tests {
+		got := put(tt.name, tt.body)
+		if got["name"] != tt.wantName {
+			t.Errorf("upload %s: %v, want name %q", tt.name, got, tt.wantName)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(srv.Dir(), "ké.csv")); string(data) != "a;b\n1;2\n" {
+		t.Errorf("the first file was replaced: %q", data)
+	}
+}
