@@ -50,6 +50,7 @@ type progress struct {
 	sent    int // rows that reached the API: the rate counts only these
 	counts  map[row.Status]int
 	start   time.Time
+	rate    rateSource // --rate auto: the rate in force and why; nil otherwise
 	stop    chan struct{}
 	stopped sync.WaitGroup
 
@@ -95,6 +96,19 @@ func newProgress(opts ProgressOptions, total int) *progress {
 	p.stopped.Add(1)
 	go p.every(interval)
 	return p
+}
+
+// rateSource tells the rate in force and, in a few words, why it is that:
+// send.AutoRate with --rate auto.
+type rateSource interface {
+	Status() (perSecond float64, why string)
+}
+
+// showRate adds the rate src decides, and why, to every line from now on.
+func (p *progress) showRate(src rateSource) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rate = src
 }
 
 func (p *progress) outcome(o row.Outcome) {
@@ -182,6 +196,10 @@ func (p *progress) text(now time.Time, end string) string {
 	if rateKnown {
 		tail = append(tail, rateText(float64(p.sent)/elapsed.Seconds()))
 	}
+	if p.rate != nil {
+		r, why := p.rate.Status()
+		tail = append(tail, fmt.Sprintf("rate auto %s (%s)", requestRateText(r), why))
+	}
 	switch {
 	case end != "":
 		tail = append(tail, end)
@@ -268,6 +286,14 @@ func rateText(perSecond float64) string {
 	default:
 		return fmt.Sprintf("%.1f rows/min", perMinute)
 	}
+}
+
+// requestRateText is a rate of requests, as --rate auto sets it.
+func requestRateText(perSecond float64) string {
+	if perSecond >= 9.95 {
+		return fmt.Sprintf("%.0f/s", perSecond)
+	}
+	return fmt.Sprintf("%.1f/s", perSecond)
 }
 
 // durationText is d to the second: "0s", "45s", "3m20s", "1h2m0s".

@@ -126,6 +126,10 @@ func (r *runOf) send(ctx context.Context, j *ledger.Journal) (send.SubmitStats, 
 	r.apiErrs = newTally()
 	prog := newProgress(r.opts.Progress, r.pass.valid)
 	sub := r.opts.Submit
+	if sub.Auto != nil {
+		resumeRate(sub.Auto, r.m.state)
+		prog.showRate(sub.Auto)
+	}
 	userHook := sub.OnOutcome
 	sub.OnOutcome = func(o row.Outcome) { // the journal goroutine only
 		prog.outcome(o)
@@ -141,6 +145,9 @@ func (r *runOf) send(ctx context.Context, j *ledger.Journal) (send.SubmitStats, 
 	}
 	stats, err := sendRows(ctx, r.opts, r.m.state, j, sub, filepath.Base(r.opts.Path), r.original)
 	prog.close()
+	if kerr := keepRate(sub.Auto, j, r.sum); err == nil {
+		err = kerr
+	}
 	return stats, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"owr-import/importer/report"
 	"owr-import/importer/row"
+	"owr-import/importer/send"
 	"owr-import/internal/display"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,9 @@ type Summary struct {
 	// Requests is the number of HTTP attempts made, retries included.
 	Requests int     `json:"requests,omitempty"`
 	Rate     float64 `json:"rowsPerSecond"`
+	// RateAuto is what --rate auto did: the rate it settled on and why it
+	// last changed; nil with a fixed --rate.
+	RateAuto *send.AutoReport `json:"rateAuto,omitempty"`
 	// Aborted says why a run stopped early; empty when it ran to the end.
 	Aborted string `json:"aborted,omitempty"`
 	// Migration counts every row of the migration by its latest status,
@@ -112,8 +116,39 @@ func (s *Summary) writeText(w io.Writer) {
 		fmt.Fprintf(w, ", %.1f rows/s", s.Rate)
 	}
 	fmt.Fprintln(w)
+	if s.RateAuto != nil {
+		writeAutoRate(w, *s.RateAuto)
+	}
 	if s.Aborted != "" {
 		fmt.Fprintf(w, "Stopped early: %s\n", s.Aborted)
+	}
+}
+
+// writeAutoRate says the rate --rate auto settled on, how often and why it
+// changed, and where the next run of the migration starts.
+func writeAutoRate(w io.Writer, r send.AutoReport) {
+	fmt.Fprintf(w, "Rate: --rate auto settled on %s (from %s, ceiling %s): raised %d times",
+		requestRateText(r.Settled), requestRateText(r.Start), requestRateText(r.Max), r.Raised)
+	var why []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{
+		{r.LoweredLatency, "the API slowed down"}, {r.LoweredThrottled, "it answered 429"},
+		{r.LoweredUnavailable, "it answered 503"}, {r.LoweredThroughput, "fewer requests went through"},
+	} {
+		if c.n > 0 {
+			why = append(why, fmt.Sprintf("%s %d×", c.what, c.n))
+		}
+	}
+	if len(why) > 0 {
+		fmt.Fprintf(w, ", lowered %d times: %s", r.LoweredLatency+r.LoweredThrottled+r.LoweredUnavailable+r.LoweredThroughput, strings.Join(why, ", "))
+	}
+	fmt.Fprintf(w, ".\n  Last change: %s.\n", r.Why)
+	if r.Learned {
+		fmt.Fprintf(w, "  Kept in the ledger: the next run of this migration starts at %s.\n", requestRateText(send.ResumeFrom(r.Settled, r.Max)))
+	} else {
+		fmt.Fprintln(w, "  Too few answers to remember it for the next run.")
 	}
 }
 
