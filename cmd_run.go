@@ -151,6 +151,7 @@ func runOptionsOf(o *runOptions) (importer.RunOptions, error) {
 			MaxOutage: o.maxOutage, Grace: o.grace,
 		},
 	}
+	opts.Version = version
 	if !o.noProgress {
 		opts.Progress = importer.ProgressOptions{Out: o.err, Terminal: o.errTTY}
 	}

@@ -53,7 +53,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	sum, err := importer.Status(ctx, importer.StatusOptions{Dir: o.outDir, APITag: tag, SummaryJSON: o.summaryJSON})
+	sum, err := importer.Status(ctx, importer.StatusOptions{Dir: o.outDir, APITag: tag, SummaryJSON: o.summaryJSON, Version: version})
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
