@@ -10,8 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gocarina/gocsv"
-
+	"owr-import/importer/formula"
 	"owr-import/importer/row"
 )
 
@@ -69,43 +68,72 @@ func Events(path string, fn func(Event) error) error {
 	}
 	r := csv.NewReader(io.NewSectionReader(f, 0, complete))
 	r.ReuseRecord = true
-	um, err := gocsv.NewUnmarshaller(r, line{})
-	if err != nil {
+	if _, err := r.Read(); err != nil {
 		return notALedger(path, "its header cannot be read")
 	}
 	for {
-		v, err := um.Read()
+		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		var e Event
+		if err == nil {
+			e, err = eventOf(rec)
 		}
 		if err != nil {
 			return damaged(path, r, err)
 		}
-		if err := fn(eventOf(v.(line))); err != nil {
+		if err := fn(e); err != nil {
 			return err
 		}
 	}
 }
 
-// eventOf turns a line, its formula guard undone, into an Event.
-func eventOf(l line) Event {
-	l.restore()
-	e := Event{Kind: l.Event, File: l.File, Row: l.Row, OrigRow: int(l.OrigRow), ExtCustomerID: l.ExtCustomerID,
-		Status: l.Status, HTTPStatus: int(l.HTTPStatus), ErrorCode: l.ErrorCode, Error: l.Error,
-		Attempts: int(l.Attempts), Unanswered: bool(l.Unanswered)}
-	if at, err := time.Parse(time.RFC3339Nano, l.At); err == nil {
+// col is the position of each column: checkHeader made sure the file has
+// exactly these columns, in this order.
+var col = func() map[string]int {
+	m := make(map[string]int, len(columns))
+	for i, c := range columns {
+		m[c] = i
+	}
+	return m
+}()
+
+// eventOf reads the cells an Event needs straight from a record, its
+// formula guard undone. It is the hot loop of a history of a large
+// ledger, so it parses only those cells, without reflection.
+func eventOf(rec []string) (Event, error) {
+	if len(rec) != len(columns) {
+		return Event{}, fmt.Errorf("the line has %d cells, not %d", len(rec), len(columns))
+	}
+	cell := func(name string) string { return rec[col[name]] }
+	var rowNum, orig, ext, httpStatus, attempts csvInt
+	var unanswered csvFlag
+	for _, c := range []struct {
+		name string
+		into interface{ UnmarshalCSV(string) error }
+	}{{"row", &rowNum}, {"orig_row", &orig}, {"ext_customer_id", &ext}, {"http_status", &httpStatus},
+		{"attempts", &attempts}, {"unanswered", &unanswered}} {
+		if err := c.into.UnmarshalCSV(cell(c.name)); err != nil {
+			return Event{}, fmt.Errorf("%s: %w", c.name, err)
+		}
+	}
+	e := Event{Kind: cell("event"), File: formula.Restore(cell("file")), Row: int(rowNum), OrigRow: int(orig), ExtCustomerID: int64(ext),
+		Status: row.Status(cell("status")), HTTPStatus: int(httpStatus), ErrorCode: formula.Restore(cell("error_code")),
+		Error: formula.Restore(cell("error")), Attempts: int(attempts), Unanswered: bool(unanswered)}
+	if at, err := time.Parse(time.RFC3339Nano, cell("at")); err == nil {
 		e.At = at
 	}
-	switch l.Event {
+	switch e.Kind {
 	case eventOutput:
-		e.SHA256 = l.Detail
+		e.SHA256 = cell("detail")
 	case eventInput:
 		var in Input
-		if json.Unmarshal([]byte(l.Detail), &in) == nil {
+		if json.Unmarshal([]byte(cell("detail")), &in) == nil {
 			e.SHA256 = in.SHA256
 		}
 	}
-	return e
+	return e, nil
 }
 
 // EachOrig calls fn with the newest outcome of every row of the original
