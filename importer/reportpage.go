@@ -43,7 +43,7 @@ func (m *migration) writeReportPage(j *ledger.Journal, sum *Summary, command, ve
 	sum.Files = append(sum.Files, path)
 	d, err := pagereport.Build(m.ledger, m.state, pagereport.Meta{Title: orig.Name, Command: command, Version: version, API: apiTag,
 		Self: filepath.Base(path), Generated: time.Now(), Location: time.Local, Rows: sum.MigrationRows, Counts: sum.Migration,
-		RunLines: summaryLines(sum)})
+		RunLines: summaryLines(sum), Stopped: sum.Aborted})
 	if err == nil {
 		err = pagereport.Write(path, d)
 	}

@@ -24,6 +24,7 @@ type Meta struct {
 	Rows      int                // rows of the migration, as the results file lists them
 	Counts    map[row.Status]int // per status, as the results file counts them
 	RunLines  []string           // the command's own summary
+	Stopped   string             // why the run stopped early; "" when it ran to the end
 }
 
 // Build gathers the page's data from the migration's ledger (read twice as
@@ -32,13 +33,19 @@ type Meta struct {
 // bucket, a few example rows per kind of problem.
 func Build(ledgerPath string, st *ledger.State, m Meta) (*Data, error) {
 	d := &Data{Title: m.Title, Command: m.Command, Version: m.Version, API: m.API, Generated: m.Generated,
-		Location: m.Location, Rows: m.Rows, RunLines: m.RunLines}
+		Location: m.Location, Rows: m.Rows, RunLines: m.RunLines, Stopped: m.Stopped}
+	known, rows := d.openRows(st)
+	counts := m.Counts
+	if counts == nil {
+		// The results file was not refreshed (the original export is gone
+		// or changed): the rows the ledger knows are what can be counted.
+		counts, d.Rows = known, rows
+	}
 	for _, s := range statusOrder {
-		if n := m.Counts[s]; n > 0 {
+		if n := counts[s]; n > 0 {
 			d.Counts = append(d.Counts, Count{Status: s, N: n})
 		}
 	}
-	d.openRows(st)
 	for _, in := range st.Inputs() {
 		d.Inputs = append(d.Inputs, File{Name: in.Name, At: in.At, SHA256: in.SHA256})
 	}
@@ -49,10 +56,14 @@ func Build(ledgerPath string, st *ledger.State, m Meta) (*Data, error) {
 }
 
 // openRows groups the rows not created (or skipped) by kind of problem and
-// lists the in_doubt ones.
-func (d *Data) openRows(st *ledger.State) {
+// lists the in_doubt ones. It returns the rows the ledger knows, per
+// status and in all.
+func (d *Data) openRows(st *ledger.State) (map[row.Status]int, int) {
 	g := newGrouper()
+	known, rows := map[row.Status]int{}, 0
 	visit := func(e ledger.Entry, where string) {
+		known[e.Status]++
+		rows++
 		switch e.Status {
 		case row.StatusCreated, row.StatusSkipped, row.StatusValid:
 			return
@@ -68,6 +79,7 @@ func (d *Data) openRows(st *ledger.State) {
 	st.EachOrig(func(e ledger.Entry) { visit(e, fmt.Sprintf("row %d", e.OrigRow)) })
 	st.Extras(func(e ledger.Entry) { visit(e, fmt.Sprintf("row %d of %s", e.Row, e.File)) })
 	d.Problems, d.MoreProblems = g.result()
+	return known, rows
 }
 
 // history walks the ledger twice: first for the latest sending session

@@ -3,6 +3,7 @@ package pagereport
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,5 +66,26 @@ func TestBuildFromALedger(t *testing.T) {
 	start := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 	if tl.Sessions != 2 || !tl.Start.Equal(start) || tl.Requests != 5 || tl.Errors != 4 || len(tl.Buckets) != 4 {
 		t.Errorf("timeline = %+v", tl)
+	}
+}
+
+// TestBuildCountsTheLedgerWhenTheResultsWereNotRefreshed: without counts
+// from the results file, the rows the ledger knows are counted.
+func TestBuildCountsTheLedgerWhenTheResultsWereNotRefreshed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "owr-import.test.ledger.csv")
+	if err := os.WriteFile(path, []byte(buildLedger), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ledger.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Build(path, st, Meta{Title: "k.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Count{{row.StatusCreated, 1}, {row.StatusInvalid, 2}, {row.StatusRejected, 1}, {row.StatusInDoubt, 1}}
+	if d.Rows != 5 || !slices.Equal(d.Counts, want) {
+		t.Errorf("rows %d, counts %+v; want 5, %+v", d.Rows, d.Counts, want)
 	}
 }

@@ -55,7 +55,9 @@ func chartOf(t Timeline, loc *time.Location) *chartView {
 	if span >= 24*time.Hour {
 		layout = "2 Jan 15:04"
 	}
+	mid := t.Start.Add(span / 2)
 	c.XLabels = []xLabel{{X: 0, Label: t.Start.In(loc).Format(layout), Anchor: "start"},
+		{X: plotWidth / 2, Label: mid.In(loc).Format(layout), Anchor: "middle"},
 		{X: plotWidth, Label: t.End.In(loc).Format(layout), Anchor: "end"}}
 	return c
 }

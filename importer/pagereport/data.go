@@ -35,6 +35,7 @@ type Data struct {
 	MoreInDoubt int // in_doubt rows not listed
 
 	RunLines []string // the command's own summary, line by line
+	Stopped  string   // why the run stopped early; "" when it ran to the end
 }
 
 // Count is the number of rows with one status.

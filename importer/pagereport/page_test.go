@@ -45,7 +45,8 @@ func nothingSent() *Data {
 		Rows: 3, Counts: []Count{{row.StatusNotAttempted, 3}},
 		Problems: []Group{{Status: row.StatusNotAttempted, Pattern: "not tried: the run was stopped before this row.", Count: 3,
 			Examples: []Example{{"row 2", "not tried: the run was stopped before this row."}}}},
-		Inputs: []File{{Name: "export.csv", At: t0, SHA256: "abc"}},
+		Inputs:  []File{{Name: "export.csv", At: t0, SHA256: "abc"}},
+		Stopped: "the API refused the keys (HTTP 401): check OWR_API_KEY and OWR_CUSTOMER_KEY, then run the same command again.",
 	}
 }
 

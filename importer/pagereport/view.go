@@ -15,7 +15,7 @@ import (
 // unambiguous (a line break or a bidirectional override in a cell is shown
 // as \n or \u202e, not obeyed).
 type view struct {
-	Title, Command, Version, API, Generated string
+	Title, Command, Version, API, Generated, Stopped string
 
 	Rows, Done, Open, InDoubtN int
 	DonePct                    string
@@ -70,7 +70,7 @@ func newView(d *Data) *view {
 		loc = time.UTC
 	}
 	v := &view{Title: clean(d.Title), Command: clean(d.Command), Version: clean(d.Version), API: clean(d.API),
-		Generated: stamp(d.Generated, loc), Rows: d.Rows, MoreProblems: d.MoreProblems.Count, MoreInDoubt: d.MoreInDoubt}
+		Generated: stamp(d.Generated, loc), Stopped: clean(d.Stopped), Rows: d.Rows, MoreProblems: d.MoreProblems.Count, MoreInDoubt: d.MoreInDoubt}
 	v.counts(d.Counts)
 	for _, g := range d.Problems {
 		v.Problems = append(v.Problems, groupOf(g))
