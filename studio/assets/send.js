@@ -114,7 +114,8 @@
       path.setAttribute("points", series.map((p, i) => x(i) + "," + y(p[k])).join(" "));
       path.setAttribute("fill", "none"); path.setAttribute("stroke", styles[k]); path.setAttribute("stroke-width", "2");
       svg.append(path);
-      const t = label(lx, 14, D.legend[k]); t.setAttribute("fill", styles[k]); svg.append(t);
+      series.forEach((p, i) => svg.append(dot(x(i), y(p[k]), styles[k])));
+      const t = label(lx, 14, D.legend[k]); t.style.fill = styles[k]; svg.append(t);
       lx += 110;
     }
     box.replaceChildren(svg);
@@ -123,6 +124,11 @@
     const l = document.createElementNS(SVG, "line");
     for (const [k, v] of Object.entries({ x1, y1, x2, y2, stroke: color })) l.setAttribute(k, v);
     return l;
+  }
+  function dot(cx, cy, color) {
+    const c = document.createElementNS(SVG, "circle");
+    for (const [k, v] of Object.entries({ cx, cy, r: 3, fill: color })) c.setAttribute(k, v);
+    return c;
   }
   function label(xx, yy, s) {
     const t = document.createElementNS(SVG, "text");

@@ -103,7 +103,7 @@ window.T = {
     progress: (done, total, rps, left) => done + " of " + total + " rows done · " + rps.toFixed(1) + " requests/s" + (left == null ? "" : " · about " + fmtSeconds(left) + " left"),
     chart: "Rows, requests and errors per second",
     legend: { rows: "rows done", requests: "requests", errors: "errors" },
-    done: (n, s) => "Finished: " + n + " rows in " + fmtSeconds(s) + ".",
+    done: (n, s) => "Finished in " + fmtSeconds(s) + ": each of the export's " + n + " rows has its status in the result files (counts above: this send).",
     stopped: "Stopped. Press Send again to resume: rows already created are skipped.",
     files: "Files written:",
   },
