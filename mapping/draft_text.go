@@ -20,6 +20,7 @@ const (
 	noteSplit                    // one cell holds street and number: split with street / house_number
 	noteCountryConstant          // no country column: the constant belgium
 	noteCountryDefault           // empty country cells are sent as belgium
+	noteBox                      // a box number kept apart is joined to the house number
 )
 
 // guessNote is one reason, with the column and an example cell it names.
@@ -38,6 +39,7 @@ type draftTexts struct {
 	descriptions, examples                      [numFields]string
 	notes                                       map[noteKind]string
 	codeIsIDUnchecked, splitNoExample           string
+	boxNoExample                                string
 }
 
 var draftLanguages = [...]draftTexts{
@@ -66,9 +68,11 @@ var draftLanguages = [...]draftTexts{
 			noteSplit:           "%s holds street and house number in one cell (%s): split in two.",
 			noteCountryConstant: "no country column: every customer is sent with country belgium; the API's later documentation marks the country as required.",
 			noteCountryDefault:  "empty cells of %s are sent as belgium.",
+			noteBox:             "%s holds the box number: it is joined to the house number (%s).",
 		},
 		codeIsIDUnchecked: "the customer code %s is the id too: check that it holds whole numbers only.",
 		splitNoExample:    "%s holds street and house number in one cell: split in two.",
+		boxNoExample:      "%s holds the box number: it is joined to the house number.",
 	},
 	langNL: {
 		title:       "# owr-import-mapping voor %s",
@@ -95,9 +99,11 @@ var draftLanguages = [...]draftTexts{
 			noteSplit:           "%s bevat straat en huisnummer in één cel (%s): in twee gesplitst.",
 			noteCountryConstant: "geen kolom met het land: elke klant wordt met land belgium gestuurd; de latere documentatie van de API maakt het land verplicht.",
 			noteCountryDefault:  "lege cellen van %s worden als belgium gestuurd.",
+			noteBox:             "%s bevat het busnummer: het wordt achter het huisnummer gezet (%s).",
 		},
 		codeIsIDUnchecked: "de klantcode %s is ook de id: controleer dat ze enkel gehele getallen bevat.",
 		splitNoExample:    "%s bevat straat en huisnummer in één cel: in twee gesplitst.",
+		boxNoExample:      "%s bevat het busnummer: het wordt achter het huisnummer gezet.",
 	},
 	langFR: {
 		title:       "# Mapping owr-import pour %s",
@@ -124,9 +130,11 @@ var draftLanguages = [...]draftTexts{
 			noteSplit:           "%s contient la rue et le numéro dans une seule cellule (%s) : coupée en deux.",
 			noteCountryConstant: "pas de colonne pays : chaque client est envoyé avec le pays belgium ; la documentation plus récente de l'API rend le pays obligatoire.",
 			noteCountryDefault:  "les cellules vides de %s sont envoyées comme belgium.",
+			noteBox:             "%s contient le numéro de boîte : il est ajouté après le numéro (%s).",
 		},
 		codeIsIDUnchecked: "le code client %s sert aussi d'identifiant : vérifiez qu'il ne contient que des nombres entiers.",
 		splitNoExample:    "%s contient la rue et le numéro dans une seule cellule : coupée en deux.",
+		boxNoExample:      "%s contient le numéro de boîte : il est ajouté après le numéro.",
 	},
 }
 
@@ -143,6 +151,10 @@ func (t *draftTexts) text(n guessNote, checked bool) string {
 	case noteSplit:
 		if n.example == "" {
 			return fmt.Sprintf(t.splitNoExample, col)
+		}
+	case noteBox:
+		if n.example == "" {
+			return fmt.Sprintf(t.boxNoExample, col)
 		}
 	case noteCountryConstant:
 		return t.notes[n.kind]

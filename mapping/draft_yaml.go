@@ -136,15 +136,24 @@ func (d *Draft) writeSource(b *bytes.Buffer) {
 }
 
 // draftValue writes a field in its short form, or its flow form with a
-// constant, transforms or a default.
+// constant, several columns, transforms or a default.
 func draftValue(df DraftField) string {
-	if df.Column == "" {
+	if df.Column == "" && len(df.Columns) == 0 {
 		return fmt.Sprintf("{ value: %s }", yamlScalar(df.Value))
 	}
-	if len(df.Transform) == 0 && df.Default == "" {
+	if len(df.Columns) == 0 && len(df.Transform) == 0 && df.Default == "" {
 		return yamlScalar(df.Column)
 	}
 	parts := []string{"column: " + yamlScalar(df.Column)}
+	if len(df.Columns) > 0 {
+		cols := make([]string, len(df.Columns))
+		for i, c := range df.Columns {
+			cols[i] = yamlScalar(c)
+		}
+		// The join is quoted whenever it has spaces round it (" bus "),
+		// which yamlScalar does: plain, they would be dropped.
+		parts = []string{"columns: [" + strings.Join(cols, ", ") + "]", "join: " + yamlScalar(df.Join)}
+	}
 	if len(df.Transform) > 0 {
 		parts = append(parts, "transform: ["+strings.Join(df.Transform, ", ")+"]")
 	}

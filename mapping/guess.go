@@ -25,6 +25,8 @@ type Draft struct {
 type DraftField struct {
 	Field     string   // API field, e.g. "enterpriseNumber"
 	Column    string   // header of the column, as the file spells it; "" for a constant
+	Columns   []string // when the field joins several columns: their headers, Column first
+	Join      string   // what goes between the non-empty cells of Columns
 	Value     string   // the constant sent for every row when Column is ""
 	Default   string   // sent when the cell is empty
 	Transform []string // transforms to apply, in order
@@ -122,6 +124,8 @@ const (
 	roleCode               // a customer code: extCustomerNumber, maybe extCustomerId
 	roleAddress            // street and house number in one cell
 	roleExternalID         // another system's record id (Odoo's ID): never the customer's id
+	roleBox                // the box number alone: "3" (see boxSpellings)
+	roleStreet2            // a second street line (see street2Spellings)
 )
 
 // fieldTransforms are the transforms Guess adds per field.
@@ -158,7 +162,10 @@ type guessCol struct {
 // A customer-code column ("Relatiecode", "Code", "Référence", "N° client")
 // feeds extCustomerNumber and, when there is no better id column and its
 // values are whole numbers, extCustomerId too. A single address column
-// feeds street and house number. Without a country column the draft sends
+// feeds street and house number. A box number in a column of its own
+// ("Box", "Bus", "Boîte"), or in a second street line whose sample cells are
+// all box numbers ("bus 3"), is joined to the house number ("12 bus 3"; "12
+// bte 3" in a French export). Without a country column the draft sends
 // the constant belgium. Headers that occur twice (also as look-alikes that
 // differ only in case or spacing) and owr_* result columns are never used,
 // since Bind would refuse them.
@@ -167,16 +174,20 @@ func Guess(header []string, rows ...[]string) *Draft {
 	cols := guessColumns(header, rows)
 	d.lang = detectLanguage(header)
 	d.lookAlike = lookAlikeGroups(cols)
-	for _, row := range rows {
-		d.sampled = d.sampled || !isFooterRow(row)
-	}
 	p := newPlacement(cols)
+	for _, row := range rows {
+		if !isFooterRow(row) {
+			d.sampled = true
+			p.rows = append(p.rows, row)
+		}
+	}
 	p.placeFields()
 	p.placeIDs()
 	if p.placed[fExtCustomerID] < 0 && len(p.rejected) > 0 {
 		d.missingWhy[fieldNames[fExtCustomerID]] = p.rejected[0]
 	}
 	p.placeAddress()
+	p.placeBox(d.lang)
 	p.draftFields(d)
 	for i, h := range header {
 		if h = trimSpace(h); h != "" && !p.used[i] && !isResultColumn(h) {
@@ -194,10 +205,13 @@ type placement struct {
 	used     []bool
 	rejected []guessNote // id columns turned down, with the reason
 	split    int         // the column split into street and house number; -1 = none
+	box      int         // the box column joined to the house number; -1 = none
+	boxJoin  string      // what goes between the house number and the box
+	rows     [][]string  // the sample rows, without totals lines
 }
 
 func newPlacement(cols []guessCol) *placement {
-	p := &placement{cols: cols, used: make([]bool, len(cols)), split: -1}
+	p := &placement{cols: cols, used: make([]bool, len(cols)), split: -1, box: -1}
 	for f := range p.placed {
 		p.placed[f] = -1
 	}
@@ -337,6 +351,9 @@ func (p *placement) draftFields(d *Draft) {
 				df.Transform = []string{"house_number"}
 			}
 		}
+		if f == fStreetNumber && p.box >= 0 {
+			df.Columns, df.Join = []string{c.name, p.cols[p.box].name}, p.boxJoin
+		}
 		if f == fCountry && c.empty > 0 {
 			df.Default = "belgium"
 			df.note = guessNote{kind: noteCountryDefault, column: c.name}
@@ -384,6 +401,10 @@ func guessColumns(header []string, rows [][]string) []guessCol {
 			c.role = roleCode
 		case addressKeys[c.key]:
 			c.role = roleAddress
+		case boxKeys[c.key]:
+			c.role = roleBox
+		case street2Keys[c.key]:
+			c.role = roleStreet2
 		}
 	}
 	for _, row := range rows {

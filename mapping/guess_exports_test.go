@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +59,12 @@ var exportCases = []exportCase{
 	{"french_reference.csv", 1, "fr", map[string]string{
 		"extCustomerNumber": "Référence", "name": "Nom / Raison sociale", "enterpriseNumber": "N° TVA", "address.street": "Adresse 1",
 		"address.streetNumber": "Adresse 1", "address.city": "Localité", "address.postalCode": "Code postal", "address.country": "Pays"}},
+	{"french_box.csv", 1, "fr", map[string]string{
+		"extCustomerId": "N° client", "extCustomerNumber": "N° client", "name": "Nom", "enterpriseNumber": "N° TVA", "address.street": "Adresse",
+		"address.streetNumber": "Adresse", "address.city": "Localité", "address.postalCode": "Code postal", "address.country": "Pays"}},
+	{"odoo_nl_street2_box.csv", 1, "nl", map[string]string{
+		"extCustomerNumber": "Referentie", "name": "Naam", "enterpriseNumber": "Btw nr.", "address.street": "Straat",
+		"address.city": "Plaats", "address.postalCode": "Postcode", "address.country": "Land"}},
 }
 
 // readExport reads a file of testdata/exports: the header row and the data
@@ -139,7 +146,8 @@ func TestGuessRealHeaderSpellings(t *testing.T) {
 }
 
 // fieldLine renders the placed fields as "field<-column[transforms]" (or
-// "field=value") for compact comparisons.
+// "field=value", or "field<-A+B(\" bus \")[transforms]" for joined columns)
+// for compact comparisons.
 func fieldLine(d *Draft, fields ...string) string {
 	var out []string
 	for _, want := range fields {
@@ -151,7 +159,11 @@ func fieldLine(d *Draft, fields ...string) string {
 			if f.Column == "" {
 				s = want + "=" + f.Value
 			} else {
-				s += f.Column + "[" + strings.Join(f.Transform, ",") + "]"
+				col := f.Column
+				if len(f.Columns) > 0 {
+					col = strings.Join(f.Columns, "+") + "(" + strconv.Quote(f.Join) + ")"
+				}
+				s += col + "[" + strings.Join(f.Transform, ",") + "]"
 				if f.Default != "" {
 					s += "/" + f.Default
 				}
