@@ -7,6 +7,8 @@ import (
 	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
 	"owr-import/importer/send"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +22,9 @@ type runOptions struct {
 	input, mappingPath, sheet, outDir, summaryJSON string
 	env, baseURL, apiKeyFile, caFile               string
 	useSandbox                                     bool
-	rate                                           float64
+	rate                                           rateFlag
+	rateMax                                        float64
+	rateMaxSet                                     bool // --rate-max was given
 	burst, workers, retries                        int
 	timeout, maxOutage, grace                      time.Duration
 	dryRun, restart, noProgress, resendInDoubt     bool
@@ -40,7 +44,9 @@ func newRunCmd(s *streams) *cobra.Command {
 		Short: "Send every valid row to the Customers API",
 		Long: `run checks every row first (nothing is sent when more rows cannot be sent
 than --max-invalid allows), then sends the valid rows at --rate requests per
-second, retrying the API's bad moments. Every finished row is recorded at
+second, retrying the API's bad moments. --rate auto finds the rate the API
+takes and keeps just under it, never above --rate-max; the ledger keeps
+the rate it settled on for the next run. Every finished row is recorded at
 once in the migration's ledger (owr-import.ENV.ledger.csv in the output
 folder), so after a crash, a Ctrl-C or a laptop that slept the same command
 resumes, and any later file of the same migration (the failed-rows file fed
@@ -60,10 +66,12 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 3 when the run was stopped (bad keys, API down, Ctrl-C; files still written).`,
 		Example: `  owr-import run export.xlsx --mapping mapping.yaml --sandbox
   owr-import run export.xlsx --mapping mapping.yaml --env dev --dry-run
-  owr-import run export.failed.xlsx --mapping mapping.yaml --env prod --rate 5`,
+  owr-import run export.failed.xlsx --mapping mapping.yaml --env prod --rate 5
+  owr-import run export.xlsx --mapping mapping.yaml --env dev --rate auto`,
 		Args: exactlyOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
+			o.rateMaxSet = cmd.Flags().Changed("rate-max")
 			return runRun(cmd.Context(), o)
 		},
 	}
@@ -73,7 +81,9 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.BoolVar(&o.useSandbox, "sandbox", false, "send to a sandbox started inside this process (no keys, nothing leaves the computer)")
 	f.StringVar(&o.caFile, "ca-file", "", "also trust the certificate authorities in this PEM file, e.g. the root certificate of a company proxy that inspects HTTPS traffic (this computer's trusted authorities stay trusted)")
 	f.StringVar(&o.apiKeyFile, "api-key-file", "", "read OWR_API_KEY=... and OWR_CUSTOMER_KEY=... lines from this file instead of the environment")
-	f.Float64Var(&o.rate, "rate", send.DefaultRate, "at most this many requests per second, retries included (0 = no limit)")
+	o.rate.perSecond = send.DefaultRate
+	f.Var(&o.rate, "rate", "at most this many requests per second, retries included (0 = no limit); or auto: find what the API takes and keep just under it, never above --rate-max")
+	f.Float64Var(&o.rateMax, "rate-max", send.DefaultRateMax, "with --rate auto: never more than this many requests per second")
 	f.IntVar(&o.burst, "burst", send.DefaultBurst, "requests allowed above the rate at once")
 	f.IntVar(&o.workers, "workers", send.DefaultWorkers, "requests in flight at the same time")
 	f.IntVar(&o.retries, "retries", send.DefaultRetries, "retries of a row after a timeout, 429 or 5xx; a row is sent at most 1 + N times, outages included")
@@ -147,9 +157,12 @@ func runOptionsOf(o *runOptions) (importer.RunOptions, error) {
 		MaxInvalid: threshold, DryRun: o.dryRun, ShowEach: o.showEach, Show: show, Restart: o.restart, Stdout: o.out,
 		APITag: tag, FreshLedger: o.useSandbox, ResendInDoubt: o.resendInDoubt, SummaryJSON: o.summaryJSON,
 		Submit: send.SubmitOptions{
-			Workers: o.workers, Rate: o.rate, Burst: o.burst, Retries: o.retries,
+			Workers: o.workers, Rate: o.rate.perSecond, Burst: o.burst, Retries: o.retries,
 			MaxOutage: o.maxOutage, Grace: o.grace,
 		},
+	}
+	if o.rate.auto {
+		opts.Submit.Auto = send.NewAutoRate(send.AutoConfig{Max: o.rateMax})
 	}
 	opts.Version = version
 	if !o.noProgress {
@@ -183,6 +196,49 @@ func runExit(sum *importer.Summary, runErr error, dryRun bool) error {
 // low enough that a typo (1e9) is caught rather than taken as "no limit".
 const maxRate = 10000
 
+// rateFlag is --rate: a number of requests per second, or auto.
+type rateFlag struct {
+	auto      bool
+	perSecond float64
+}
+
+func (r *rateFlag) String() string {
+	if r.auto {
+		return "auto"
+	}
+	return strconv.FormatFloat(r.perSecond, 'g', -1, 64)
+}
+
+// Set takes auto (in any case) or a number; checkRateFlags checks its range.
+func (r *rateFlag) Set(s string) error {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "auto") {
+		r.auto = true
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("--rate must be a number from 0 (no limit) to %d requests per second, or auto", maxRate)
+	}
+	r.auto, r.perSecond = false, v
+	return nil
+}
+
+func (r *rateFlag) Type() string { return "number|auto" }
+
+// checkRateFlags catches a --rate or --rate-max that makes no sense.
+func checkRateFlags(o *runOptions) error {
+	switch {
+	case !o.rate.auto && !(o.rate.perSecond >= 0 && o.rate.perSecond <= maxRate): // NaN fails both comparisons
+		return fmt.Errorf("--rate must be a number from 0 (no limit) to %d requests per second, or auto", maxRate)
+	case !(o.rateMax > 0 && o.rateMax <= maxRate):
+		return fmt.Errorf("--rate-max must be a number of requests per second above 0 and at most %d", maxRate)
+	case o.rateMaxSet && !o.rate.auto:
+		return errors.New("--rate-max is the ceiling of --rate auto; with a fixed --rate it has no effect: drop it, or use --rate auto")
+	}
+	return nil
+}
+
 // checkRunFlags catches flag mistakes before any file is read.
 func checkRunFlags(o *runOptions) (importer.Threshold, error) {
 	targets := 0
@@ -197,9 +253,10 @@ func checkRunFlags(o *runOptions) (importer.Threshold, error) {
 	if targets == 0 && !o.dryRun {
 		return importer.Threshold{}, errors.New("name where to send the rows: --env dev, --env prod, --base-url URL, or --sandbox to rehearse on this computer")
 	}
+	if err := checkRateFlags(o); err != nil {
+		return importer.Threshold{}, err
+	}
 	switch {
-	case !(o.rate >= 0 && o.rate <= maxRate): // NaN fails both comparisons
-		return importer.Threshold{}, fmt.Errorf("--rate must be a number from 0 (no limit) to %d requests per second", maxRate)
 	case o.burst < 1 || o.burst > 1000:
 		return importer.Threshold{}, errors.New("--burst must be between 1 and 1000")
 	case o.workers < 1 || o.workers > 64:
