@@ -13,4 +13,6 @@ echo "== validate vs peers"
 bash scripts/bench_validate.sh "$bin" || status=1
 echo "== run vs peers"
 bash scripts/bench_run.sh "$bin" || status=1
+echo "== studio: re-check and first grid"
+bash scripts/bench_studio.sh "$bin" || status=1
 exit $status
