@@ -75,12 +75,16 @@ func runStudio(ctx context.Context, o *studioOptions) error {
 		fmt.Fprintf(o.out, "Open this address in your browser (it only works on this computer):\n%s\n", srv.URL())
 	}
 	fmt.Fprintln(o.err, "Stop it with Ctrl-C or the page's \"Stop the studio\" button.")
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	select {
 	case <-sigs:
-		fmt.Fprintln(o.err, "\nStopping: a send in progress finishes its requests in flight and writes its files.")
+		fmt.Fprintln(o.err, "\nStopping: a send in progress finishes its requests in flight and writes its files. Press Ctrl-C again to quit at once (the ledger is safe; a send resumes where it stopped).")
+		go func() {
+			<-sigs
+			os.Exit(exitAborted)
+		}()
 	case <-srv.Quit():
 	case <-ctx.Done():
 	}

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,5 +68,53 @@ func TestStudioHelp(t *testing.T) {
 	code, out, _ := runCLI(t, nil, "studio", "--help")
 	if code != 0 || !strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "--no-browser") {
 		t.Errorf("studio --help: %d\n%s", code, out)
+	}
+}
+
+// TestStudioProcess: `owr-import studio --no-browser` prints an address
+// that opens the page, and stops with exit code 0 when the page says so.
+func TestStudioProcess(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "studio", "--no-browser", "--out-dir", t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var addr string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "http://127.0.0.1:") {
+			addr = line
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatal("no address printed")
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), "app.js") {
+		t.Fatalf("the page: %s\n%s", res.Status, page)
+	}
+	origin, _, _ := strings.Cut(strings.TrimPrefix(addr, "http://"), "/")
+	req, _ := http.NewRequest("POST", "http://"+origin+"/api/quit", nil)
+	req.Header.Set("Origin", "http://"+origin)
+	if res, err = c.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("quit: %v %v", err, res)
+	}
+	res.Body.Close()
+	io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the studio ended with %v", err)
 	}
 }
