@@ -36,7 +36,7 @@ func (m *migration) writeReportPage(j *ledger.Journal, sum *Summary, command, ve
 		return nil
 	}
 	if path != want {
-		sum.Notes = append(sum.Notes, fmt.Sprintf("%s was changed after owr-import wrote it, so it is left as it is; the report page is %s instead",
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%s was changed after owr-import wrote it (or owr-import did not write it), so it is left as it is; the report page is %s instead",
 			filepath.Base(want), filepath.Base(path)))
 	}
 	removeStale(path)
