@@ -27,7 +27,10 @@ type Table struct {
 	Header    []string
 	Rows      []row.Record
 	Delimiter rune
-	cell      func(rowNum, col int) string
+	// Stats is what the source left out: totals lines under the last
+	// customer, cells beyond the header.
+	Stats source.SourceStats
+	cell  func(rowNum, col int) string
 }
 
 // ErrTableTooLarge is returned by LoadTable when the input holds more data
@@ -64,6 +67,7 @@ func LoadTable(ctx context.Context, path string, opts source.SourceOptions, limi
 		}
 		t.Rows = append(t.Rows, rec)
 	}
+	t.Stats = src.Stats()
 	// The source is closed on return; the cell names it gives depend only
 	// on the format, the header and the row number.
 	t.cell = cellNames(t.Format)

@@ -1,7 +1,6 @@
 package studio
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"os"
@@ -144,7 +143,7 @@ func (s *session) openInfo(note string) map[string]any {
 	t := s.table
 	return map[string]any{
 		"file": s.file, "sheet": t.Sheet, "sheets": s.sheets, "headerRow": t.HeaderRow, "rows": len(t.Rows),
-		"totalsRows": totalsRows(t), "columns": columnsOf(t), "fields": apiFields, "transforms": transformNames,
+		"totalsRows": nonNil(t.Stats.TotalsRows), "columns": columnsOf(t), "fields": apiFields, "transforms": transformNames,
 		"mapping": s.model, "mappingFile": mappingFile, "fromFile": s.original != nil, "note": note,
 		"check": s.checkSummary(),
 	}
@@ -174,35 +173,6 @@ func columnsOf(t *importer.Table) []column {
 	return cols
 }
 
-// totalWords start a totals row at the foot of an export.
-var totalWords = []string{"total", "totaal", "totaux", "totalen", "aantal", "nombre", "count", "sum", "somme", "som"}
-
-// totalsRows lists the last rows that look like totals ("Totaal: 40
-// klanten"): they are not customers, the checks will find them invalid
-// and they are never sent; the page says so before the consultant wonders.
-func totalsRows(t *importer.Table) []int {
-	var out []int
-	for i := max(0, len(t.Rows)-3); i < len(t.Rows); i++ {
-		for _, v := range t.Rows[i].Values {
-			v = strings.ToLower(strings.TrimSpace(v))
-			if v != "" && hasAnyPrefix(v, totalWords) {
-				out = append(out, t.Rows[i].Row)
-				break
-			}
-		}
-	}
-	return out
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 func containsFold(list []string, s string) bool {
 	for _, x := range list {
 		if strings.EqualFold(x, s) {
@@ -223,4 +193,10 @@ func cloneModel(m *mapModel) *mapModel {
 	return c
 }
 
-var _ = context.Background
+// nonNil keeps an empty list a list in JSON.
+func nonNil(list []int) []int {
+	if list == nil {
+		return []int{}
+	}
+	return list
+}

@@ -110,3 +110,21 @@ func TestUpload(t *testing.T) {
 		t.Errorf("the first file was replaced: %q", data)
 	}
 }
+
+// TestOpenTitleAndTotals: the rows above the header and a totals line
+// under the last customer are named as skipped.
+func TestOpenTitleAndTotals(t *testing.T) {
+	srv, c := startStudio(t)
+	csv := "Klantenlijst Bakkerij\n\nKlant ID;Klantnummer;Bedrijfsnaam;BTW-nummer;Gemeente\n" +
+		"1001;K-1;Peeters;BE0401357987;Gent\n1002;K-2;Janssens;BE0402715888;Mechelen\nTotaal: 2 klanten;;;;\n"
+	os.WriteFile(filepath.Join(srv.Dir(), "k.csv"), []byte(csv), 0o644)
+	var info struct {
+		HeaderRow  int   `json:"headerRow"`
+		Rows       int   `json:"rows"`
+		TotalsRows []int `json:"totalsRows"`
+	}
+	c.mustCall("POST", "/api/open", openRequest{File: "k.csv"}, &info)
+	if info.HeaderRow != 3 || info.Rows != 2 || len(info.TotalsRows) != 1 || info.TotalsRows[0] != 6 {
+		t.Errorf("header row %d, %d rows, totals %v; want 3, 2, [6]", info.HeaderRow, info.Rows, info.TotalsRows)
+	}
+}

@@ -9,11 +9,14 @@
   function target() { return document.querySelector("input[name=target]:checked").value; }
 
   function updateForm(info) {
+    if (info) S.sendInfo = info;
     const t = target();
     $("url-row").hidden = t !== "url";
     $("keys").hidden = t === "sandbox";
     $("confirm-row").hidden = t !== "prod";
-    if (info && info.prodPhrase) txt("confirm-label", D.confirm(info.prodPhrase));
+    const known = S.sendInfo && S.sendInfo.keysSet && S.sendInfo.keysSet[t];
+    txt("keys-help", known ? D.keysKnown : D.keysHelp);
+    if (S.sendInfo && S.sendInfo.prodPhrase) txt("confirm-label", D.confirm(S.sendInfo.prodPhrase));
   }
 
   async function submit(e) {

@@ -23,7 +23,7 @@ window.T = {
     copied: (n) => "Copied into the folder as " + n + ".",
     header: (row, cols, rows) => "Header found on row " + row + ": " + cols + " columns, " + rows + " data rows.",
     titles: (n) => n === 1 ? "Row 1 above the header is skipped (a title row)." : "Rows 1–" + n + " above the header are skipped (title rows).",
-    totals: (rows) => "Row " + rows.join(", ") + " looks like a totals row: it is not a customer; the check reports it invalid and it is never sent. Remove it from the export if you like.",
+    totals: (rows) => (rows.length === 1 ? "Row " + rows[0] + " under the last customer is a totals line: it is skipped." : "Rows " + rows.join(", ") + " under the last customer are totals lines: they are skipped."),
     next: "Next: map the columns",
   },
   map: {
@@ -93,7 +93,7 @@ window.T = {
     urlLabel: "Sandbox address",
     keys: "Keys",
     keysHelp: "Kept in this program's memory only: never written to a file, never shown again. Leave empty to use the keys typed earlier for this API.",
-    keysKnown: "Keys typed earlier for this API are in memory; leave the boxes empty to use them.",
+    keysKnown: "The keys typed earlier for this API are in this program's memory (never in a file, never shown again): leave the boxes empty to use them, or type new ones.",
     apiKey: "API key", customerKey: "Customer key",
     rate: "Requests per second (0 = no limit)", workers: "Requests at the same time",
     resend: "Send rows that ended in_doubt again (check them in Onlinewerkrooster first)",
