@@ -224,7 +224,8 @@ func TestRunSummaryJSONGuarded(t *testing.T) {
 	srv, dir, opts := firstRun(t)
 	before := len(srv.Requests())
 	notOurs := writeFile(t, dir, "notes.json", `{"mine": true}`)
-	for _, path := range []string{opts.Path, notOurs, ledger.Path(dir, "test"), filepath.Join(dir, "klanten.results.csv")} {
+	for _, path := range []string{opts.Path, notOurs, ledger.Path(dir, "test"), filepath.Join(dir, "klanten.results.csv"),
+		filepath.Join(dir, "klanten.report.html")} {
 		opts.SummaryJSON = path
 		_, err := Run(context.Background(), opts)
 		var ie *row.InputError

@@ -110,7 +110,9 @@ func (m *migration) checkSummaryPath(path string, in ledger.Input, p resultPaths
 	if path == "" {
 		return nil
 	}
-	for _, taken := range []string{in.Path, m.ledger, ledger.LockPath(m.ledger), p.Results, p.Failed} {
+	page := strings.TrimSuffix(p.Results, filepath.Ext(p.Results))
+	page = strings.TrimSuffix(page, ".results") + ".report.html"
+	for _, taken := range []string{in.Path, m.ledger, ledger.LockPath(m.ledger), p.Results, p.Failed, page} {
 		if samePath(path, taken) {
 			return &row.InputError{Path: path, Message: "--summary-json names a file the run reads or writes (" + filepath.Base(taken) + ")",
 				Hint: "Choose another name, such as summary.json."}
