@@ -512,3 +512,47 @@ func TestAutoRateResume(t *testing.T) {
 		})
 	}
 }
+
+// TestAutoPacerOneSlotAtATime: with --rate auto one worker at a time holds
+// a reserved slot, so a new rate reaches the next request, not the one
+// after a whole round of workers.
+func TestAutoPacerOneSlotAtATime(t *testing.T) {
+	clk := newFakeClock()
+	p := newAutoPacer(NewAutoRate(AutoConfig{Start: 1}), 1, clk)
+	if _, err := p.wait(context.Background()); err != nil { // the bucket's one token
+		t.Fatal(err)
+	}
+	done := make(chan struct{}, 3)
+	for range 3 {
+		go func() {
+			if _, err := p.wait(context.Background()); err == nil {
+				done <- struct{}{}
+			}
+		}()
+	}
+	if d := <-clk.armed; d != time.Second {
+		t.Fatalf("first slot in %s, want 1s at 1/s", d)
+	}
+	select {
+	case d := <-clk.armed:
+		t.Fatalf("a second worker reserved a slot (in %s) while one waited", d)
+	default:
+	}
+	p.mu.Lock()
+	p.lim.SetLimitAt(clk.Now(), 100) // as observe does when the rate rises
+	p.mu.Unlock()
+	clk.Advance(time.Second)
+	<-done
+	for range 2 {
+		select {
+		case d := <-clk.armed:
+			if d > 20*time.Millisecond {
+				t.Errorf("a slot %s away after the rate rose to 100/s", d)
+			}
+			clk.Advance(d)
+		case <-done:
+			continue
+		}
+		<-done
+	}
+}

@@ -50,6 +50,11 @@ type pacer struct {
 	// below; pauseUntil holds every request while the API's Retry-After runs.
 	auto       *AutoRate
 	pauseUntil time.Time
+	// turn lets one worker at a time wait for a slot with --rate auto: a
+	// slot's time is fixed when it is reserved, so a worker queue of
+	// reserved slots would keep the old rate for a whole round of workers
+	// after every change.
+	turn chan struct{}
 
 	mu           sync.Mutex
 	lim          *rate.Limiter // nil while unlimited
@@ -109,6 +114,7 @@ func newPacer(perSecond float64, burst int, clk clock.Clock) *pacer {
 func newAutoPacer(auto *AutoRate, burst int, clk clock.Clock) *pacer {
 	p := newPacer(auto.Rate(), burst, clk)
 	p.auto = auto
+	p.turn = make(chan struct{}, 1)
 	return p
 }
 
@@ -140,6 +146,14 @@ func (p *pacer) held(now time.Time) time.Duration {
 // throttled so that a volley of 429s for requests sent at the same rate
 // lowers it once, not once per request.
 func (p *pacer) wait(ctx context.Context) (ticket uint64, err error) {
+	if p.turn != nil {
+		select {
+		case p.turn <- struct{}{}:
+			defer func() { <-p.turn }()
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return 0, err
