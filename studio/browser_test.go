@@ -148,7 +148,7 @@ func validRows(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab, err := importer.LoadTable(context.Background(), filepath.Join("..", "samples", "customers.csv"), source.SourceOptions{HeaderScore: m.HeaderScore}, 0)
+	tab, err := importer.LoadTable(context.Background(), filepath.Join("..", "samples", "customers.xlsx"), source.SourceOptions{HeaderScore: m.HeaderScore}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

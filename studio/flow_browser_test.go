@@ -16,7 +16,7 @@ import (
 func TestBrowserMigration(t *testing.T) {
 	ctx := newBrowser(t)
 	want := validRows(t)
-	srv, _ := startStudio(t, "customers.csv")
+	srv, _ := startStudio(t, "customers.xlsx")
 	// A mapping whose VAT number reads the phone column: most rows are
 	// invalid until the consultant chooses the right column.
 	orig, _ := os.ReadFile(filepath.Join("..", "samples", "mapping.yaml"))
@@ -30,7 +30,7 @@ func TestBrowserMigration(t *testing.T) {
 
 	p.do("loading the page", navigate(srv.URL()))
 	p.wait("the page is ready", `document.body.dataset.ready === "1"`)
-	p.do("opening the export", click(`button.open-file[data-name="customers.csv"]`))
+	p.do("opening the export", click(`button.open-file[data-name="customers.xlsx"]`))
 	p.wait("the export is read", `!!document.getElementById("to-map")`)
 	p.screenshot("open")
 
@@ -76,7 +76,7 @@ func TestBrowserMigration(t *testing.T) {
 // sandbox holds each valid row once.
 func checkMigrationFiles(t *testing.T, srv *Server, want int) {
 	t.Helper()
-	for _, name := range []string{"customers.results.csv", "customers.failed.csv", "owr-import.sandbox.ledger.csv"} {
+	for _, name := range []string{"customers.results.xlsx", "customers.failed.xlsx", "owr-import.sandbox.ledger.csv"} {
 		if _, err := os.Stat(filepath.Join(srv.Dir(), name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
