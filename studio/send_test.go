@@ -185,3 +185,38 @@ func cliRun(t *testing.T, srv *Server, _ *client, api *sandbox.Server, stopAfter
 		t.Fatal(err)
 	}
 }
+
+// TestSendRefused: a send the form does not allow starts nothing and says
+// what to change; prod needs the typed phrase naming the rows.
+func TestSendRefused(t *testing.T) {
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	if code, body := c.call("POST", "/api/send", sendRequest{Target: "sandbox", Workers: 1}, nil); code != http.StatusBadRequest || !strings.Contains(body, "Open an export first") {
+		t.Errorf("before opening: %d %s", code, body)
+	}
+	var info openInfo
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, &info)
+	phrase := prodPhrase(info.Check.Counts["valid"])
+	tests := []struct {
+		name string
+		req  sendRequest
+		want string
+	}{
+		{"no target", sendRequest{Workers: 1}, "Choose where to send"},
+		{"rate", sendRequest{Target: "sandbox", Rate: -1, Workers: 1}, "rate must be"},
+		{"workers", sendRequest{Target: "sandbox", Workers: 0}, "Workers must be"},
+		{"prod without the phrase", sendRequest{Target: "prod", Workers: 1, APIKey: "long-enough-key", CustomerKey: "long-enough-key2"}, phrase},
+		{"prod with another number", sendRequest{Target: "prod", Workers: 1, Confirm: "send 1 rows to prod"}, phrase},
+		{"plain http off this computer", sendRequest{Target: "url", URL: "http://example.com", Workers: 1, APIKey: "long-enough-key", CustomerKey: "long-enough-key2"}, "http://example.com"},
+	}
+	for _, tt := range tests {
+		code, body := c.call("POST", "/api/send", tt.req, nil)
+		if code != http.StatusBadRequest || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: %d %s, want 400 with %q", tt.name, code, body, tt.want)
+		}
+	}
+	srv.sess.mu.Lock()
+	defer srv.sess.mu.Unlock()
+	if srv.sess.run != nil {
+		t.Error("a refused send started a run")
+	}
+}
