@@ -69,6 +69,11 @@ func TestBrowserMigration(t *testing.T) {
 	}
 	p.screenshot("follow")
 	checkMigrationFiles(t, srv, want)
+
+	open := eval[float64](p, `+document.querySelector('#follow-counts td[data-status="invalid"]').textContent + +document.querySelector('#follow-counts td[data-status="duplicate"]').textContent`)
+	p.do("feeding the failed rows back", click(`button.feed-back`))
+	p.wait("the failed rows are open and checked", fmt.Sprintf(
+		`studio.S.info.file === "customers.failed.xlsx" && studio.S.check.rows === %v && !document.getElementById("step-check").hidden`, open))
 }
 
 // checkMigrationFiles: the result files and the ledger are in the folder,

@@ -22,6 +22,9 @@
     st.txt("footer", T.footer(state.version));
   }
   await st.loadFiles();
-  if (state && state.startFile) await st.chooseFile(state.startFile);
+  // After a reload, the export the studio holds (its mapping is kept on
+  // the server); at the first load, the one the command line named.
+  const file = state && (state.file || state.startFile);
+  if (file) await st.chooseFile(file);
   document.body.dataset.ready = "1";
 })();

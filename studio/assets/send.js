@@ -73,6 +73,9 @@
     counts.replaceChildren();
     for (const [k, v] of Object.entries(run.counts)) counts.append(el("li", { className: "status-" + k }, (T.status[k] || k) + ": " + v));
     drawChart($("chart"), run.series);
+    // Follow shows the migration this send fed, unless chosen otherwise.
+    $("follow-target").value = run.target;
+    if (run.target === "url") $("follow-url").value = $("url").value;
     drawResult(run);
     document.body.dataset.sendState = run.running ? "running" : (run.aborted ? "stopped" : "finished");
     document.body.dataset.sendDone = String(run.done);
