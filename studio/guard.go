@@ -7,8 +7,10 @@ import (
 	"net/url"
 )
 
-// cookieName holds the token once the page has loaded.
-const cookieName = "owr_studio"
+// cookieName holds the token once the page has loaded. Cookies do not
+// tell ports apart: each studio names its own, so two studios open at once
+// do not overwrite each other's.
+func (s *Server) cookieName() string { return "owr_studio_" + s.port }
 
 // guard lets a request through only when it comes from this computer, names
 // this server as its host (no DNS rebinding: a page of another site that
@@ -32,11 +34,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				http.Error(w, msg.badToken, http.StatusForbidden)
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: s.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 			http.Redirect(w, r, "/", http.StatusSeeOther) // the token leaves the address bar and the history
 			return
 		}
-		c, err := r.Cookie(cookieName)
+		c, err := r.Cookie(s.cookieName())
 		if err != nil || !s.tokenOK(c.Value) {
 			http.Error(w, msg.badToken, http.StatusForbidden)
 			return

@@ -12,7 +12,7 @@ import (
 func TestGuard(t *testing.T) {
 	srv, c := startStudio(t, "customers.csv")
 	port := srv.port
-	cookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: cookieName, Value: srv.token}) }
+	cookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: srv.token}) }
 	tests := []struct {
 		name   string
 		method string
@@ -22,7 +22,7 @@ func TestGuard(t *testing.T) {
 	}{
 		{"cookie, own host", "GET", "/api/files", cookie, 200},
 		{"no cookie", "GET", "/api/files", nil, 403},
-		{"wrong cookie", "GET", "/api/files", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: cookieName, Value: strings.Repeat("0", 64)}) }, 403},
+		{"wrong cookie", "GET", "/api/files", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: strings.Repeat("0", 64)}) }, 403},
 		{"token in address of another path", "GET", "/api/files?t=" + srv.token, nil, 403},
 		{"wrong token in address", "GET", "/?t=abc", nil, 403},
 		{"right token in address", "GET", "/?t=" + srv.token, nil, 303},
@@ -70,7 +70,7 @@ func TestTokenCookie(t *testing.T) {
 		t.Errorf("redirect to %q, want /", loc)
 	}
 	set := res.Header.Get("Set-Cookie")
-	for _, want := range []string{"HttpOnly", "SameSite=Strict", cookieName + "=" + srv.token} {
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", srv.cookieName() + "=" + srv.token} {
 		if !strings.Contains(set, want) {
 			t.Errorf("Set-Cookie %q lacks %q", set, want)
 		}
@@ -90,5 +90,31 @@ func TestStartListensOnLoopbackOnly(t *testing.T) {
 	}
 	if !loopback("127.0.0.1:5") || loopback("192.168.1.2:5") || loopback("garbage") {
 		t.Error("loopback check is wrong")
+	}
+}
+
+// TestTwoStudios: a browser holds the cookies of two studios open at once
+// (cookies do not tell ports apart) and each still answers it.
+func TestTwoStudios(t *testing.T) {
+	a, c := startStudio(t)
+	b, err := Start(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	res, err := c.http.Get(b.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, srv := range []*Server{a, b} {
+		res, err := c.http.Get(srv.Origin() + "/api/files")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("studio at %s: %s", srv.Origin(), res.Status)
+		}
 	}
 }
