@@ -162,6 +162,14 @@ func placeUpload(tmp, dir, name string) (string, error) {
 }
 
 func sameFile(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil || sa.Size() != sb.Size() {
+		return false, err
+	}
 	x, err := os.ReadFile(a)
 	if err != nil {
 		return false, err

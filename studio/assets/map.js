@@ -122,6 +122,7 @@
   function renderMap(errors) {
     S.lastErrors = errors;
     const focused = document.activeElement && document.activeElement.id;
+    const open = [...document.querySelectorAll("#map-table details[open]")].map((d) => d.id);
     const body = $("map-table").tBodies[0];
     body.replaceChildren();
     txt("map-from", S.info.fromFile ? M.fromFile(S.info.mappingFile) : M.fromGuess(S.info.mappingFile));
@@ -135,6 +136,7 @@
       body.append(el("tr", { id: "row-" + f.field }, head, columnCell(f), howCell(f), previewCell(fi)));
     });
     for (const e of errors.filter((e) => !e.field)) body.append(el("tr", {}, el("td", { colSpan: 4, className: "field-error" }, e.message)));
+    for (const id of open) if ($(id)) $(id).open = true;
     if (focused && $(focused)) $(focused).focus();
   }
 
