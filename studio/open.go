@@ -69,6 +69,9 @@ func (s *session) handleOpen(w http.ResponseWriter, r *http.Request) {
 			opts.Sheet = m.Source.Sheet
 		}
 		opts.HeaderRow, opts.Encoding = m.Source.HeaderRow, m.Source.Encoding
+		if d := []rune(m.Source.Delimiter); len(d) == 1 {
+			opts.Delimiter = d[0] // the mapping package has made it one character
+		}
 	}
 	t, err := importer.LoadTable(r.Context(), path, opts, maxRows)
 	if errors.Is(err, importer.ErrTableTooLarge) {
