@@ -22,7 +22,9 @@ func TestGuard(t *testing.T) {
 	}{
 		{"cookie, own host", "GET", "/api/files", cookie, 200},
 		{"no cookie", "GET", "/api/files", nil, 403},
-		{"wrong cookie", "GET", "/api/files", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: strings.Repeat("0", 64)}) }, 403},
+		{"wrong cookie", "GET", "/api/files", func(r *http.Request) {
+			r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: strings.Repeat("0", 64)})
+		}, 403},
 		{"token in address of another path", "GET", "/api/files?t=" + srv.token, nil, 403},
 		{"wrong token in address", "GET", "/?t=abc", nil, 403},
 		{"right token in address", "GET", "/?t=" + srv.token, nil, 303},
