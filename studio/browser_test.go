@@ -179,3 +179,18 @@ func setValue(sel, value string) chromedp.Action[chromedp.Void] {
 		return chromedp.Void{}, err
 	})
 }
+
+// unlabelled lists the visible controls of the page that have no name a
+// screen reader can say: no label, no aria-label, no text.
+const unlabelled = `[...document.querySelectorAll("input, select, textarea, button")]
+	.filter((e) => e.offsetParent !== null)
+	.filter((e) => !((e.labels && e.labels.length) || e.getAttribute("aria-label") || (e.tagName === "BUTTON" && e.textContent.trim())))
+	.map((e) => e.outerHTML.slice(0, 120))`
+
+// checkLabels fails the test for every visible control without a name.
+func (p *page) checkLabels(step string) {
+	p.t.Helper()
+	for _, html := range eval[[]string](p, unlabelled) {
+		p.t.Errorf("%s: a control without a label: %s", step, html)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserMigration plays a whole migration in the page, in Chromium:
@@ -33,12 +35,18 @@ func TestBrowserMigration(t *testing.T) {
 	p.do("opening the export", click(`button.open-file[data-name="customers.xlsx"]`))
 	p.wait("the export is read", `!!document.getElementById("to-map")`)
 	p.screenshot("open")
+	p.checkLabels("open")
 
 	p.do("going to the mapping", click("#to-map"))
 	p.wait("the wrong mapping shows many invalid rows", `studio.S.check.ok && studio.S.check.counts.invalid > 20`)
 	p.choose("col-enterpriseNumber-0", "BTW-nummer")
 	p.wait("the fix is checked", fmt.Sprintf(`studio.S.check.counts.valid === %d`, want))
 	p.screenshot("map")
+	p.do("opening every box of the mapping", func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[any](`document.querySelectorAll("#map-table details").forEach((d) => d.open = true), 1`)(ctx, t)
+		return chromedp.Void{}, err
+	})
+	p.checkLabels("map")
 
 	p.do("going to the check", click("#to-check"))
 	group := eval[map[string]any](p, `studio.S.check.groups[0]`)
@@ -46,6 +54,7 @@ func TestBrowserMigration(t *testing.T) {
 	p.wait("the grid shows that problem's rows only", fmt.Sprintf(
 		`document.querySelectorAll("#grid tbody tr").length === %v && document.getElementById("f-group").textContent !== ""`, group["count"]))
 	p.screenshot("check")
+	p.checkLabels("check")
 
 	p.do("going to send", click("#nav-send"), setValue("#rate", "5"), setValue("#workers", "1"), click("#send"))
 	p.wait("a few rows are sent", `+(document.body.dataset.sendDone || 0) >= 3`)
@@ -58,6 +67,7 @@ func TestBrowserMigration(t *testing.T) {
 	p.do("resuming", setValue("#rate", "15"), setValue("#workers", "4"), click("#send"))
 	p.wait("the send finished", `document.body.dataset.sendState === "finished"`)
 	p.screenshot("send")
+	p.checkLabels("send")
 
 	p.do("following", click("#nav-follow"))
 	p.wait("the migration is shown", `document.body.dataset.followed !== undefined`)
@@ -68,6 +78,7 @@ func TestBrowserMigration(t *testing.T) {
 		t.Errorf("follow shows %v rows created or skipped, want %d", done, want)
 	}
 	p.screenshot("follow")
+	p.checkLabels("follow")
 	checkMigrationFiles(t, srv, want)
 
 	open := eval[float64](p, `+document.querySelector('#follow-counts td[data-status="invalid"]').textContent + +document.querySelector('#follow-counts td[data-status="duplicate"]').textContent`)
