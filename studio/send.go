@@ -21,6 +21,7 @@ type sendRequest struct {
 	APIKey        string  `json:"apiKey"`
 	CustomerKey   string  `json:"customerKey"`
 	Rate          float64 `json:"rate"`
+	AutoRate      bool    `json:"autoRate"` // run's --rate auto, with Rate as its --rate-max (0 = the default)
 	Workers       int     `json:"workers"`
 	Confirm       string  `json:"confirm"`
 	ResendInDoubt bool    `json:"resendInDoubt"`
@@ -86,10 +87,14 @@ func (s *session) prepareSend(ctx context.Context, req sendRequest) (importer.Ru
 		}
 	}
 	threshold, _ := importer.ParseThreshold("20%")
+	var auto *send.AutoRate
+	if req.AutoRate {
+		auto = send.NewAutoRate(send.AutoConfig{Max: req.Rate})
+	}
 	return importer.RunOptions{
 		Input:  importer.Input{Path: s.table.Path, Mapping: m, Sheet: s.table.Sheet, OutDir: s.dir},
 		Client: client, MaxInvalid: threshold, APITag: tag, FreshLedger: fresh, ResendInDoubt: req.ResendInDoubt,
-		Submit: send.SubmitOptions{Workers: req.Workers, Rate: req.Rate, Burst: send.DefaultBurst, Retries: send.DefaultRetries,
+		Submit: send.SubmitOptions{Workers: req.Workers, Rate: req.Rate, Auto: auto, Burst: send.DefaultBurst, Retries: send.DefaultRetries,
 			MaxOutage: send.DefaultMaxOutage, Grace: send.DefaultGrace},
 	}, 0, nil
 }

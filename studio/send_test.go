@@ -220,3 +220,17 @@ func TestSendRefused(t *testing.T) {
 		t.Error("a refused send started a run")
 	}
 }
+
+// TestSendAutoRate: run's --rate auto from the page sends every valid row.
+func TestSendAutoRate(t *testing.T) {
+	api := sandboxtest.Start(t, sandbox.Faults{})
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	var info openInfo
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, &info)
+	c.mustCall("POST", "/api/send", sendRequest{Target: "url", URL: api.URL, APIKey: api.APIKey, CustomerKey: api.CustomerKey,
+		AutoRate: true, Rate: 200, Workers: 4}, nil)
+	waitRun(t, srv)
+	if n := customers(t, api); n != info.Check.Counts["valid"] {
+		t.Errorf("%d customers, want %d", n, info.Check.Counts["valid"])
+	}
+}

@@ -70,7 +70,7 @@
     txt("h-send", D.h); txt("send-help", D.help); txt("target-legend", D.target);
     for (const t of ["sandbox", "url", "dev", "prod"]) txt("t-" + t, D[t]);
     txt("url-label", D.urlLabel); txt("keys-legend", D.keys); txt("keys-help", D.keysHelp);
-    txt("api-key-label", D.apiKey); txt("customer-key-label", D.customerKey); txt("rate-label", D.rate); txt("workers-label", D.workers);
+    txt("api-key-label", D.apiKey); txt("customer-key-label", D.customerKey); txt("rate-label", D.rate); txt("auto-rate-label", D.autoRate); txt("workers-label", D.workers);
     txt("resend-label", D.resend); txt("send", D.send); txt("stop", D.stop); txt("chart-caption", D.chart);
     txt("h-follow", F.h); txt("follow-target-label", F.target); txt("follow-url-label", F.urlLabel); txt("refresh", F.refresh);
     for (const t of ["sandbox", "url", "dev", "prod"]) $("follow-target").append(el("option", { value: t }, D[t]));

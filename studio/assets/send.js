@@ -23,7 +23,7 @@
     e.preventDefault();
     const body = {
       target: target(), url: $("url").value.trim(), apiKey: $("api-key").value, customerKey: $("customer-key").value,
-      rate: parseFloat($("rate").value || "0"), workers: parseInt($("workers").value || "1", 10), confirm: $("confirm").value.trim(),
+      rate: parseFloat($("rate").value || "0"), autoRate: $("auto-rate").checked, workers: parseInt($("workers").value || "1", 10), confirm: $("confirm").value.trim(),
       resendInDoubt: $("resend").checked,
     };
     const run = await attempt(() => api("POST", "/api/send", body));

@@ -96,6 +96,7 @@ window.T = {
     keysKnown: "The keys typed earlier for this API are in this program's memory (never in a file, never shown again): leave the boxes empty to use them, or type new ones.",
     apiKey: "API key", customerKey: "Customer key",
     rate: "Requests per second (0 = no limit)", workers: "Requests at the same time",
+    autoRate: "Find the rate the API takes (auto): start low, rise while it answers quickly; the number is then the most",
     resend: "Send rows that ended in_doubt again (check them in Onlinewerkrooster first)",
     confirm: (p) => "To send to prod, type: " + p,
     send: "Send", stop: "Stop",
