@@ -36,10 +36,18 @@ const (
 	// autoGain per window, a gentle probe for room.
 	autoSlowStartGain = 1.25
 	autoGain          = 1.03
+	// Near the knee, the rate the API served when it last slowed down or
+	// refused, the rate grows by only autoKneeGain per window: the most
+	// time is spent just under what the API takes. Above autoKneeForget
+	// times the knee the API takes more than it did, and the knee is
+	// forgotten.
+	autoKneeGain   = 1.01
+	autoNearKnee   = 0.95
+	autoKneeForget = 1.10
 	// The latency is near its floor while the median latency of a window
 	// is at most autoLatencyTolerance times the floor plus autoLatencySlack
 	// (the slack keeps a sub-millisecond floor from making noise a signal).
-	autoLatencyTolerance = 1.5
+	autoLatencyTolerance = 1.3
 	autoLatencySlack     = time.Millisecond
 	// autoLatencyMoved: a window's median this much above (or below) the
 	// previous one counts as latency rising (falling).
@@ -47,7 +55,7 @@ const (
 	// A climbing latency lowers the rate by autoLatencyCut, a 429 or 503 by
 	// autoThrottleCut, and either to no more than autoBelowDelivered of the
 	// rate the API answered lately: just under what it can take.
-	autoLatencyCut     = 0.90
+	autoLatencyCut     = 0.95
 	autoThrottleCut    = 0.75
 	autoBelowDelivered = 0.95
 	// autoBinding: the rate is raised only while requests leave at no less
@@ -164,6 +172,8 @@ type AutoRate struct {
 	prev      judged
 	floors    []latencyMark // the lowest latency of each recent window
 	delivered float64       // answers per second in the last judged window
+	knee      float64       // answers per second when the API last slowed down or refused; 0 = none
+	settling  bool          // the rate was just lowered: the next window shows the backlog of before
 
 	history []rateMark
 	answers int
@@ -316,6 +326,7 @@ func (a *AutoRate) throttled(s sample) {
 	next := a.rate * autoThrottleCut
 	if a.delivered > 0 {
 		next = min(next, a.delivered*autoBelowDelivered)
+		a.knee = a.delivered
 	}
 	wait := max(s.retryAfter, autoDefaultPause)
 	a.lower(s.at, next, cause, fmt.Sprintf("the API answered %s and asked to wait %s", what, roundDuration(wait)))
@@ -337,8 +348,15 @@ func (a *AutoRate) judge(now time.Time) {
 	a.prev = judged{median: median, high: high}
 	a.win = autoWindowState{start: now}
 	binding := sentRate >= a.rate*autoBinding
+	if a.settling {
+		// Requests sent just after a decrease still wait behind the
+		// backlog of before it: their latency is no news. Judge the next.
+		a.settling = false
+		return
+	}
 	switch {
 	case rising:
+		a.knee = served
 		a.lower(now, min(a.rate*autoLatencyCut, served*autoBelowDelivered), causeLatency,
 			fmt.Sprintf("the API slowed down: answers took %s, against %s at its quickest", msText(median), msText(floor)))
 	case falling:
@@ -378,9 +396,15 @@ func (a *AutoRate) raise(now time.Time, floor time.Duration) {
 	if a.rate >= a.cfg.Max {
 		return
 	}
+	if a.rate > a.knee*autoKneeForget {
+		a.knee = 0
+	}
 	gain := autoGain
-	if a.slowStart {
+	switch {
+	case a.slowStart:
 		gain = autoSlowStartGain
+	case a.knee > 0 && a.rate >= a.knee*autoNearKnee:
+		gain = autoKneeGain
 	}
 	next, cause := a.rate*gain, causeRaised
 	why := fmt.Sprintf("raised: the API answers as quickly as ever (%s)", msText(floor))
@@ -397,7 +421,7 @@ func (a *AutoRate) raise(now time.Time, floor time.Duration) {
 // tell of the old rate, and one episode must lower the rate once.
 func (a *AutoRate) lower(now time.Time, next float64, cause rateCause, why string) {
 	next = max(autoMinRate, min(a.rate, next))
-	a.slowStart = false
+	a.slowStart, a.settling = false, true
 	a.lowered[cause]++
 	a.set(now, next, cause, "lowered: "+why)
 }
