@@ -13,21 +13,26 @@ import (
 	"testing"
 )
 
-// TestDefaultArgs: a double-click (no arguments, no terminal) opens the
-// studio; anything else runs as typed.
+// TestDefaultArgs: a double-click opens the studio, an export dropped on
+// the program opens it in the studio; anything else runs as typed.
 func TestDefaultArgs(t *testing.T) {
+	export := filepath.Join(t.TempDir(), "export.xlsx")
+	os.WriteFile(export, []byte("x"), 0o644)
 	tests := []struct {
-		name  string
-		args  []string
-		tty   bool
-		wantS []string
+		name        string
+		args        []string
+		doubleClick bool
+		wantS       []string
 	}{
-		{"double-click", nil, false, []string{"studio"}},
-		{"terminal, no arguments: the help", nil, true, nil},
-		{"arguments from a script", []string{"version"}, false, []string{"version"}},
+		{"double-click", nil, true, []string{"studio"}},
+		{"an export dropped on the program", []string{export}, true, []string{"studio", export}},
+		{"typed, no arguments: the help", nil, false, nil},
+		{"typed", []string{"version"}, false, []string{"version"}},
+		{"typed, a file", []string{export}, false, []string{export}},
+		{"desktop with a command", []string{"version"}, true, []string{"version"}},
 	}
 	for _, tt := range tests {
-		if got := defaultArgs(tt.args, tt.tty); !slices.Equal(got, tt.wantS) {
+		if got := defaultArgs(tt.args, tt.doubleClick); !slices.Equal(got, tt.wantS) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.wantS)
 		}
 	}

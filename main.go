@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // Stamped by the Makefile with -ldflags -X.
@@ -145,14 +144,26 @@ func run(args []string, s *streams) int {
 }
 
 func main() {
-	os.Exit(run(defaultArgs(os.Args[1:], term.IsTerminal(int(os.Stdin.Fd()))), processStreams()))
+	os.Exit(run(defaultArgs(os.Args[1:], launchedByDoubleClick()), processStreams()))
 }
 
-// defaultArgs opens the studio when the program was started without
-// arguments and without a terminal: a double-click in Explorer or Finder.
-func defaultArgs(args []string, stdinTTY bool) []string {
-	if len(args) == 0 && !stdinTTY {
+// defaultArgs opens the studio when the program was started from the
+// desktop rather than typed: without arguments, or with one export dropped
+// on it.
+func defaultArgs(args []string, doubleClick bool) []string {
+	if !doubleClick {
+		return args
+	}
+	switch {
+	case len(args) == 0:
 		return []string{"studio"}
+	case len(args) == 1 && isFile(args[0]):
+		return []string{"studio", args[0]}
 	}
 	return args
+}
+
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
