@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"owr-import/importer"
@@ -51,6 +52,7 @@ func (s *session) handleStatus(w http.ResponseWriter, r *http.Request) {
 			inputs = append(inputs, feedInput{Name: in.Name, At: in.At})
 		}
 	}
+	sum.Notes = withoutInputs(sum.Notes, inputs)
 	files := []string{}
 	for _, f := range sum.Files {
 		if kindOf(filepath.Base(f)) != "" {
@@ -79,4 +81,20 @@ func tagOf(target, url string) (string, error) {
 		return tag, nil
 	}
 	return "", errors.New(msg.badTarget)
+}
+
+// withoutInputs drops the notes that only say when a file fed the
+// migration: the page lists those files on their own.
+func withoutInputs(notes []string, inputs []feedInput) []string {
+	var out []string
+	for _, n := range notes {
+		fed := false
+		for _, in := range inputs {
+			fed = fed || strings.HasPrefix(n, in.Name+" (")
+		}
+		if !fed {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -15,7 +15,7 @@
     if (!res) return;
     if (res.none) { body.append(el("p", {}, F.none), el("p", {}, res.none)); return; }
     const s = res.summary;
-    body.append(el("h3", {}, F.counts(s.rows)), barChart(s.counts), countsTable(s.counts));
+    body.append(el("h3", {}, F.counts(s.rows)), el("div", { className: "row" }, barChart(s.counts), countsTable(s.counts)));
     const open = s.rows - (s.counts.created || 0) - (s.counts.skipped || 0);
     body.append(el("p", { id: "follow-open" }, F.open(open)));
     if (res.inputs && res.inputs.length) body.append(el("h3", {}, F.inputs), list(res.inputs.map((i) => F.inputAt(i.name, i.at))));
@@ -46,16 +46,22 @@
     return ul;
   }
 
+  // ordered lists a status count map as the command line does, most
+  // wanted first.
+  function ordered(counts) {
+    return T.statusOrder.filter((k) => counts[k]).map((k) => [k, counts[k]]);
+  }
+
   function countsTable(counts) {
     const tb = el("tbody", {});
-    for (const [k, v] of Object.entries(counts)) tb.append(el("tr", {}, el("th", { scope: "row", className: "status-" + k }, T.status[k] || k), el("td", { dataset: { status: k } }, v)));
+    for (const [k, v] of ordered(counts)) tb.append(el("tr", {}, el("th", { scope: "row", className: "status-" + k }, T.status[k] || k), el("td", { dataset: { status: k } }, v)));
     return el("table", { className: "list", id: "follow-counts" }, tb);
   }
 
   // barChart draws one bar per status.
   function barChart(counts) {
     const { SVG, label } = window.studio;
-    const entries = Object.entries(counts).filter(([, v]) => v > 0);
+    const entries = ordered(counts);
     const w = 560, rowH = 22, h = Math.max(1, entries.length) * rowH + 10;
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 " + w + " " + h);

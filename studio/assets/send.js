@@ -71,7 +71,7 @@
     txt("progress-text", D.progress(run.done, run.total, rps(run), run.secondsLeft));
     const counts = $("progress-counts");
     counts.replaceChildren();
-    for (const [k, v] of Object.entries(run.counts)) counts.append(el("li", { className: "status-" + k }, (T.status[k] || k) + ": " + v));
+    for (const k of T.statusOrder.filter((s) => run.counts[s])) counts.append(el("li", { className: "status-" + k }, (T.status[k] || k) + ": " + run.counts[k]));
     drawChart($("chart"), run.series);
     // Follow shows the migration this send fed, unless chosen otherwise.
     $("follow-target").value = run.target;

@@ -124,6 +124,7 @@ window.T = {
     feedBack: (f) => "Feed " + f + " back: open it, check, send",
     download: (f) => "Download " + f,
   },
+  statusOrder: ["valid", "created", "skipped", "invalid", "duplicate", "rejected", "conflict", "in_doubt", "failed", "not_attempted"],
   status: {
     valid: "valid", created: "created", skipped: "skipped", invalid: "invalid", duplicate: "duplicate", rejected: "rejected",
     conflict: "conflict", in_doubt: "in doubt", failed: "failed", not_attempted: "not attempted",
