@@ -89,6 +89,10 @@ func (s *session) handleOpen(w http.ResponseWriter, r *http.Request) {
 			s.model.Source.Sheet = t.Sheet
 		}
 		s.dirty = true
+	} else if req.Sheet != "" && s.model.Source.Sheet != "" && !strings.EqualFold(s.model.Source.Sheet, t.Sheet) {
+		// The consultant chose another sheet: the mapping file names it,
+		// so that run reads the same sheet.
+		s.model.Source.Sheet, s.dirty = t.Sheet, true
 	}
 	s.recheck(r.Context())
 	writeJSON(w, http.StatusOK, s.openInfo(note))
