@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestOpenAndPage: opening an export checks every row; the grid's pages
@@ -126,5 +128,50 @@ func TestOpenTitleAndTotals(t *testing.T) {
 	c.mustCall("POST", "/api/open", openRequest{File: "k.csv"}, &info)
 	if info.HeaderRow != 3 || info.Rows != 2 || len(info.TotalsRows) != 1 || info.TotalsRows[0] != 6 {
 		t.Errorf("header row %d, %d rows, totals %v; want 3, 2, [6]", info.HeaderRow, info.Rows, info.TotalsRows)
+	}
+}
+
+// TestOpenSheets: a workbook's visible sheets are offered, the chosen one
+// is read, and the guessed mapping names it so run reads it too.
+func TestOpenSheets(t *testing.T) {
+	srv, c := startStudio(t)
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Klanten")
+	f.NewSheet("Oud")
+	f.NewSheet("Verborgen")
+	f.SetSheetVisible("Verborgen", false)
+	for sheet, rows := range map[string]int{"Klanten": 3, "Oud": 2} {
+		f.SetSheetRow(sheet, "A1", &[]any{"Klant ID", "Klantnummer", "Bedrijfsnaam", "BTW-nummer", "Gemeente"})
+		for i := range rows {
+			f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &[]any{1001 + i, fmt.Sprintf("K-%d", i), "Firma", "BE0401357987", "Gent"})
+		}
+	}
+	if err := f.SaveAs(filepath.Join(srv.Dir(), "k.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	var sheets struct {
+		Sheets []string `json:"sheets"`
+	}
+	c.mustCall("GET", "/api/sheets?file=k.xlsx", nil, &sheets)
+	if fmt.Sprint(sheets.Sheets) != "[Klanten Oud]" {
+		t.Errorf("sheets %v, want [Klanten Oud]", sheets.Sheets)
+	}
+	tests := []struct {
+		sheet, wantSheet string
+		wantRows         int
+	}{{"", "Klanten", 3}, {"Oud", "Oud", 2}, {"oud", "Oud", 2}}
+	for _, tt := range tests {
+		var info struct {
+			Sheet   string   `json:"sheet"`
+			Rows    int      `json:"rows"`
+			Mapping mapModel `json:"mapping"`
+		}
+		c.mustCall("POST", "/api/open", openRequest{File: "k.xlsx", Sheet: tt.sheet}, &info)
+		if info.Sheet != tt.wantSheet || info.Rows != tt.wantRows || info.Mapping.Source.Sheet != tt.wantSheet {
+			t.Errorf("sheet %q: read %q (%d rows), mapping names %q; want %q (%d rows)", tt.sheet, info.Sheet, info.Rows, info.Mapping.Source.Sheet, tt.wantSheet, tt.wantRows)
+		}
+	}
+	if code, body := c.call("POST", "/api/open", openRequest{File: "k.xlsx", Sheet: "Nope"}, nil); code != http.StatusBadRequest || !strings.Contains(body, "Nope") {
+		t.Errorf("unknown sheet: %d %s", code, body)
 	}
 }
