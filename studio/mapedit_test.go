@@ -30,6 +30,9 @@ func TestMappingRoundTrip(t *testing.T) {
 			f.Values = []valueMap{{From: "Particulier", Invalid: "private customer: ask the client"}, {From: "n/a", To: "BE0417497106"}}
 			f.Warning = true
 		}, []string{"# One \"Adres\" cell holds street and number: split it in two."}},
+		{"existing file, a source block of comments only gets a header row", []string{"customers.csv", "mapping.yaml"}, func(m *mapModel) {
+			m.Source.HeaderRow = 1
+		}, []string{"# Nothing to set for these files"}},
 		{"guess, joined columns and a constant", []string{"customers.csv"}, func(m *mapModel) {
 			f := field(m, "address.street")
 			f.Columns, f.Join, f.Transforms = []string{"Adres", "Postcode"}, " - ", nil

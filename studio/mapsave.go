@@ -71,7 +71,7 @@ func setSource(file *ast.File, top *ast.MappingNode, orig, now *mapModel) error 
 		removeKey(top, "source")
 		return nil
 	}
-	if child(top, "source") != nil {
+	if hasKey(top, "source") { // also "source:" holding only comments
 		return replaceValue(top, "source", text)
 	}
 	p, _ := yaml.PathString("$")
@@ -87,6 +87,15 @@ func child(m *ast.MappingNode, key string) *ast.MappingNode {
 		}
 	}
 	return nil
+}
+
+func hasKey(m *ast.MappingNode, key string) bool {
+	for _, mv := range m.Values {
+		if mv.Key.String() == key {
+			return true
+		}
+	}
+	return false
 }
 
 // replaceValue puts the value written as text (one line, flow style) in
