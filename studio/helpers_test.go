@@ -24,17 +24,24 @@ func startStudio(t *testing.T, samples ...string) (*Server, *client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	return srv, benchClient(t, srv)
+}
+
+// benchClient opens the studio's address, as the browser does, and keeps
+// the cookie it gets.
+func benchClient(tb testing.TB, srv *Server) *client {
+	tb.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := &client{t: t, srv: srv, http: &http.Client{Jar: jar}}
+	c := &client{t: tb, srv: srv, http: &http.Client{Jar: jar}}
 	res, err := c.http.Get(srv.URL())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		t.Fatalf("opening the studio's address: %s", res.Status)
+		tb.Fatalf("opening the studio's address: %s", res.Status)
 	}
-	return srv, c
+	return c
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -50,7 +57,7 @@ func copyFile(t *testing.T, from, to string) {
 
 // client calls the studio as its page does.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *Server
 	http *http.Client
 }

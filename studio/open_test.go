@@ -85,7 +85,6 @@ func TestUpload(t *testing.T) {
 		out := map[string]string{"status": res.Status}
 		var m map[string]string
 		if res.StatusCode == 200 {
-			c.t.Helper()
 			decodeJSON(t, res, &m)
 			for k, v := range m {
 				out[k] = v
