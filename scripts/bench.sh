@@ -13,6 +13,7 @@ echo "== validate vs peers"
 bash scripts/bench_validate.sh "$bin" || status=1
 echo "== run vs peers"
 bash scripts/bench_run.sh "$bin" || status=1
+echo "== run --rate auto against a sandbox of 40 requests/s" && { bash scripts/bench_rate_auto.sh "$bin" || status=1; }
 echo "== studio: re-check and first grid"
 bash scripts/bench_studio.sh "$bin" || status=1
 exit $status
