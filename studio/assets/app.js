@@ -141,7 +141,11 @@
     const drop = $("drop");
     drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-    drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); upload(e.dataTransfer.files[0]); });
+    drop.addEventListener("drop", () => drop.classList.remove("over")); // the document's handler uploads
+    // A file dropped anywhere on the page is taken too, rather than opened
+    // by the browser in place of the studio.
+    document.addEventListener("dragover", (e) => e.preventDefault());
+    document.addEventListener("drop", (e) => { e.preventDefault(); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); });
     drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("upload").click(); } });
     $("upload").addEventListener("change", (e) => upload(e.target.files[0]));
     $("sheet").addEventListener("change", (e) => openFile(S.file, e.target.value));
