@@ -2,7 +2,9 @@ package send
 
 import (
 	"context"
+	"errors"
 	"math"
+	"owr-import/importer/owrapi"
 	"owr-import/importer/row"
 	"owr-import/sandbox"
 	"strings"
@@ -554,5 +556,34 @@ func TestAutoPacerOneSlotAtATime(t *testing.T) {
 			continue
 		}
 		<-done
+	}
+}
+
+func TestSampleOf(t *testing.T) {
+	live := context.Background()
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		err  error
+		kind sampleKind
+		ok   bool
+		wait time.Duration
+	}{
+		{"created", nil, sampleAnswered, true, 0},
+		{"rejected row: the API answered", &owrapi.APIError{Status: 400}, sampleAnswered, true, 0},
+		{"429 with Retry-After", &owrapi.APIError{Status: 429, RetryAfter: 3 * time.Second}, sampleThrottled, true, 3 * time.Second},
+		{"503", &owrapi.APIError{Status: 503}, sampleUnavailable, true, 0},
+		{"500: no raise", &owrapi.APIError{Status: 500}, sampleFailed, true, 0},
+		{"no answer: no raise", &owrapi.TransportError{Err: errors.New("connection refused")}, sampleFailed, true, 0},
+		{"401 is not about capacity", &owrapi.APIError{Status: 401}, 0, false, 0},
+		{"cancelled by us", &owrapi.TransportError{Err: context.Canceled, Cancelled: true}, 0, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, ok := sampleOf(tt.err, classify(live, tt.err), t0, t0.Add(time.Second))
+			if ok != tt.ok || (ok && (s.kind != tt.kind || s.retryAfter != tt.wait)) {
+				t.Errorf("sampleOf = %+v, %v; want kind %v, wait %s, %v", s, ok, tt.kind, tt.wait, tt.ok)
+			}
+		})
 	}
 }
