@@ -93,14 +93,14 @@ func TestProgressShowsAutoRate(t *testing.T) {
 	var out bytes.Buffer
 	clk := newFakeClock()
 	p := newProgress(ProgressOptions{Out: &out, Interval: time.Second, clock: clk}, 10)
-	p.showRate(fixedRate{38.4, "lowered: the API slowed down"})
+	p.showRate(fixedRate{38.4, "lowered: API slower"})
 	<-clk.registered
 	clk.Advance(500 * time.Millisecond)
 	p.outcome(row.Outcome{Status: row.StatusCreated, Attempts: 1})
 	clk.Advance(time.Second)
 	p.close()
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		if !strings.Contains(line, "rate auto 38/s (lowered: the API slowed down)") {
+		if !strings.Contains(line, "rate auto 38/s (lowered: API slower)") {
 			t.Errorf("progress line %q does not show the rate and why", line)
 		}
 	}

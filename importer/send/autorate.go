@@ -236,16 +236,17 @@ func (a *AutoRate) Status() (perSecond float64, why string) {
 	return a.rate, causeText[a.cause]
 }
 
-// causeText says briefly why the rate is what it is.
+// causeText says briefly why the rate is what it is: short, because the
+// progress line must fit a terminal's width with it.
 var causeText = [...]string{
 	causeStart:       "starting",
-	causeResumed:     "starting near the last run's rate",
-	causeRaised:      "rising: the API answers quickly",
+	causeResumed:     "from the last run",
+	causeRaised:      "rising",
 	causeCeiling:     "at --rate-max",
-	causeLatency:     "lowered: the API slowed down",
-	causeThrottled:   "lowered after a 429",
-	causeUnavailable: "lowered after a 503",
-	causeThroughput:  "lowered to what goes through",
+	causeLatency:     "lowered: API slower",
+	causeThrottled:   "lowered: 429",
+	causeUnavailable: "lowered: 503",
+	causeThroughput:  "lowered: less got through",
 }
 
 // Resume starts the controller near the rate an earlier run of the

@@ -496,7 +496,7 @@ func TestAutoRateResume(t *testing.T) {
 		want    float64
 		status  string
 	}{
-		{"near the last run's rate", 40, false, 36, "starting near the last run's rate"},
+		{"near the last run's rate", 40, false, 36, "from the last run"},
 		{"nothing remembered", 0, false, DefaultAutoStart, "starting"},
 		{"too late once sending started", 40, true, DefaultAutoStart, "starting"},
 	}
