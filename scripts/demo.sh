@@ -26,3 +26,4 @@ done
 echo
 echo "Demo done (exit code $rc: some rows were, as planned, not created)."
 echo "Open $out/customers.results.xlsx for every row and $out/customers.failed.xlsx for the rows to fix."
+echo "$out/customers.report.html is the one-page report to send the client; \"$bin studio\" does the same migration in your browser."
