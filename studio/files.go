@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // exportExts are the files owr-import reads.
@@ -81,13 +84,15 @@ func (s *session) handleFiles(w http.ResponseWriter, r *http.Request) {
 }
 
 // inFolder resolves a file name the page sends to a file directly in the
-// migration folder; anything else (a path, "..") is refused.
+// migration folder; anything else (a path, "..") is refused. So is a
+// symbolic link, as the list leaves it out: one unpacked from a client's
+// archive could point anywhere on this computer.
 func (s *session) inFolder(name string) (string, bool) {
 	if name == "" || name != filepath.Base(name) || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
 		return "", false
 	}
 	p := filepath.Join(s.dir, name)
-	st, err := os.Stat(p)
+	st, err := os.Lstat(p)
 	return p, err == nil && st.Mode().IsRegular()
 }
 
@@ -102,9 +107,13 @@ func (s *session) handleUpload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		raw = ""
 	}
-	name := filepath.Base(strings.ReplaceAll(raw, `\`, "/"))
+	name := cleanName(raw)
 	if kindOf(name) == "" {
 		fail(w, http.StatusBadRequest, msg.notExport, name)
+		return
+	}
+	if r.ContentLength > maxUpload { // said at once, not after 512 MB
+		fail(w, http.StatusRequestEntityTooLarge, msg.fileTooBig, maxUpload>>20)
 		return
 	}
 	tmp, err := os.CreateTemp(s.dir, ".upload-*")
@@ -138,9 +147,35 @@ func (s *session) handleUpload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// cleanName is the name a dropped file is saved under: its last element
+// (a browser may send a path, with / or \), with the characters that
+// Windows refuses or that would garble a listing (control and format
+// characters, <>:"|?*) made _, without the trailing dots and spaces
+// Windows drops, and a Windows device name (CON, NUL, COM1...) made a
+// plain file's name with a leading _.
+func cleanName(raw string) string {
+	name := filepath.Base(strings.ReplaceAll(raw, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError || strings.ContainsRune(`<>:"|?*`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimRight(name, ". ")
+	stem, _, _ := strings.Cut(strings.ToUpper(name), ".")
+	switch stem = strings.TrimSpace(stem); {
+	case stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL",
+		len(stem) == 4 && (strings.HasPrefix(stem, "COM") || strings.HasPrefix(stem, "LPT")) && stem[3] >= '1' && stem[3] <= '9':
+		name = "_" + name
+	}
+	return name
+}
+
 // placeUpload renames the uploaded temp file to name, or to "NAME (2).EXT"
 // and so on when a different file holds name already. A file with the same
-// bytes is kept as it is.
+// bytes is kept as it is. A name is claimed by creating it (O_EXCL), so of
+// two drops at once, or a drop and a run writing its results, only one
+// gets it; checking first and renaming after would let both replace it.
 func placeUpload(tmp, dir, name string) (string, error) {
 	ext := filepath.Ext(name)
 	stem := strings.TrimSuffix(name, ext)
@@ -150,9 +185,17 @@ func placeUpload(tmp, dir, name string) (string, error) {
 			candidate = sprintf("%s (%d)%s", stem, i, ext)
 		}
 		target := filepath.Join(dir, candidate)
-		_, err := os.Stat(target)
-		if errors.Is(err, fs.ErrNotExist) {
-			return candidate, os.Rename(tmp, target)
+		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			f.Close()
+			if err := os.Rename(tmp, target); err != nil {
+				os.Remove(target)
+				return "", err
+			}
+			return candidate, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
 		}
 		if same, _ := sameFile(tmp, target); same {
 			return candidate, nil
@@ -161,24 +204,39 @@ func placeUpload(tmp, dir, name string) (string, error) {
 	return "", errors.New("too many files of that name")
 }
 
+// sameFile compares two files as streams: a drop may be 512 MB. A
+// symbolic link is never the same file as a drop.
 func sameFile(a, b string) (bool, error) {
 	sa, err := os.Stat(a)
 	if err != nil {
 		return false, err
 	}
-	sb, err := os.Stat(b)
-	if err != nil || sa.Size() != sb.Size() {
+	sb, err := os.Lstat(b)
+	if err != nil || !sb.Mode().IsRegular() || sa.Size() != sb.Size() {
 		return false, err
 	}
-	x, err := os.ReadFile(a)
+	fa, err := os.Open(a)
 	if err != nil {
 		return false, err
 	}
-	y, err := os.ReadFile(b)
+	defer fa.Close()
+	fb, err := os.Open(b)
 	if err != nil {
 		return false, err
 	}
-	return string(x) == string(y), nil
+	defer fb.Close()
+	ba, bb := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, ea := io.ReadFull(fa, ba)
+		nb, eb := io.ReadFull(fb, bb)
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false, nil
+		}
+		if ea != nil || eb != nil {
+			end := func(e error) bool { return e == io.EOF || e == io.ErrUnexpectedEOF }
+			return end(ea) && end(eb), nil
+		}
+	}
 }
 
 // handleDownload serves a result file of the folder, as an attachment: a

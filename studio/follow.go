@@ -21,7 +21,9 @@ type feedInput struct {
 
 // handleStatus is `owr-import status` for the page: the migration of the
 // folder to one API, from its ledger (which also refreshes the two result
-// files), with the files that fed it and links to the result files.
+// files), with the files that fed it and links to the result files. It
+// answers POST only: it writes files, and a GET must change nothing (an
+// image or a link on another page can make a browser send one).
 func (s *session) handleStatus(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tag, err := tagOf(q.Get("target"), q.Get("url"))

@@ -64,7 +64,7 @@ func TestKeysNeverEchoed(t *testing.T) {
 		}
 		keep(c.call("GET", "/api/progress", nil, nil))
 		keep(c.call("GET", "/api/state", nil, nil))
-		keep(c.call("GET", "/api/status?target=url&url="+api.URL, nil, nil))
+		keep(c.call("POST", "/api/status?target=url&url="+api.URL, nil, nil))
 	}
 	keep(c.call("GET", "/api/files", nil, nil))
 	secrets := []string{"Sh0rtK", wrongAPI, wrongCustomer, api.APIKey, api.CustomerKey}

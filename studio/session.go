@@ -61,7 +61,7 @@ func (s *session) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/send", s.handleSend)
 	mux.HandleFunc("POST /api/stop", s.handleStop)
 	mux.HandleFunc("GET /api/progress", s.handleProgress)
-	mux.HandleFunc("GET /api/status", s.handleStatus)
+	mux.HandleFunc("POST /api/status", s.handleStatus) // it rewrites the result files: not a GET
 	mux.HandleFunc("GET /files/{name}", s.handleDownload)
 }
 

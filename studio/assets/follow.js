@@ -9,7 +9,7 @@
     const t = $("follow-target").value;
     $("follow-url").hidden = $("follow-url-label").hidden = t !== "url";
     const q = new URLSearchParams({ target: t, url: $("follow-url").value.trim() });
-    const res = await attempt(() => api("GET", "/api/status?" + q));
+    const res = await attempt(() => api("POST", "/api/status?" + q));
     const body = $("follow-body");
     body.replaceChildren();
     if (!res) return;

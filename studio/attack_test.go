@@ -1,0 +1,322 @@
+package studio
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestGuardRefusesOtherSites: what another web page, a rebound DNS name or
+// a stolen-looking address can try. Each must be refused before any
+// handler runs; only the studio's own page with its cookie gets through.
+func TestGuardRefusesOtherSites(t *testing.T) {
+	srv, _ := startStudio(t, "customers.csv")
+	port, own := srv.port, srv.Origin()
+	cookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: srv.token}) }
+	with := func(host, origin, ctype, site string) func(r *http.Request) {
+		return func(r *http.Request) {
+			cookie(r)
+			if host != "" {
+				r.Host = host
+			}
+			if origin != "" {
+				r.Header.Set("Origin", origin)
+			}
+			if ctype != "" {
+				r.Header.Set("Content-Type", ctype)
+			}
+			if site != "" {
+				r.Header.Set("Sec-Fetch-Site", site)
+			}
+		}
+	}
+	tests := []struct {
+		name, method, path string
+		set                func(r *http.Request)
+		want               int
+	}{
+		{"no token at all", "GET", "/", nil, 403},
+		{"token only in the query of a later request", "GET", "/api/state?t=" + srv.token, nil, 403},
+		{"token in the query of a POST", "POST", "/api/quit?t=" + srv.token, func(r *http.Request) { r.Header.Set("Origin", own) }, 403},
+		{"token of another length", "GET", "/api/files", func(r *http.Request) {
+			r.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: srv.token + "0"})
+		}, 403},
+		{"cookie of another studio's name", "GET", "/api/files", func(r *http.Request) {
+			r.AddCookie(&http.Cookie{Name: "owr_studio_1", Value: srv.token})
+		}, 403},
+		{"host evil.example", "GET", "/api/files", with("evil.example", "", "", ""), 403},
+		{"host 127.0.0.1.evil.example", "GET", "/api/files", with("127.0.0.1.evil.example:"+port, "", "", ""), 403},
+		{"host localhost on another port", "GET", "/api/files", with("localhost:1", "", "", ""), 403},
+		{"host without port", "GET", "/api/files", with("127.0.0.1", "", "", ""), 403},
+		{"host in capitals", "GET", "/api/files", with("LOCALHOST:"+port, "", "", ""), 403},
+		{"origin null", "POST", "/api/stop", with("", "null", "", ""), 403},
+		{"origin on another port", "POST", "/api/stop", with("", "http://127.0.0.1:1", "", ""), 403},
+		{"origin https evil", "POST", "/api/stop", with("", "https://evil.example", "", ""), 403},
+		{"origin https of the studio's host", "POST", "/api/stop", with("", "https://127.0.0.1:"+port, "", ""), 403},
+		{"origin of a rebound name", "POST", "/api/stop", with("", "http://127.0.0.1.evil.example:"+port, "", ""), 403},
+		{"CSRF text/plain", "POST", "/api/quit", with("", "http://evil.example", "text/plain", "cross-site"), 403},
+		{"CSRF form", "POST", "/api/send", with("", "http://evil.example", "application/x-www-form-urlencoded", "cross-site"), 403},
+		{"CSRF multipart", "POST", "/api/upload", with("", "http://evil.example", "multipart/form-data; boundary=x", "cross-site"), 403},
+		{"POST without origin (old browser form)", "POST", "/api/quit", with("", "", "application/x-www-form-urlencoded", ""), 403},
+		{"PUT without origin", "PUT", "/api/mapping", with("", "", "application/json", ""), 403},
+		{"same-site navigation from another port", "GET", "/api/files", with("", "", "", "same-site"), 403},
+		// A GET never changes anything: the routes that do answer only
+		// other methods (the page's files answer the rest: not found).
+		{"GET of quit", "GET", "/api/quit", with("", "", "", ""), 404},
+		{"GET of send", "GET", "/api/send", with("", "", "", ""), 404},
+		{"GET of stop", "GET", "/api/stop", with("", "", "", ""), 404},
+		{"GET of save", "GET", "/api/mapping/save", with("", "", "", ""), 404},
+		{"GET of upload", "GET", "/api/upload", with("", "", "", ""), 404},
+		{"GET of status (it rewrites the result files)", "GET", "/api/status?target=sandbox", with("", "", "", ""), 404},
+		{"own page", "GET", "/api/files", with("", "", "", "same-origin"), 200},
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, own+tt.path, strings.NewReader(""))
+			if tt.set != nil {
+				tt.set(req)
+			}
+			res, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("status %d, want %d", res.StatusCode, tt.want)
+			}
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+				t.Errorf("Content-Security-Policy %q", csp)
+			}
+		})
+	}
+	select {
+	case <-srv.Quit():
+		t.Error("a refused request stopped the studio")
+	default:
+	}
+}
+
+// TestFileNamesStayInFolder: every parameter that names a file of the
+// folder (open, sheets, download) refuses what is not a plain file
+// directly in it, symbolic links included: a link in an unpacked client
+// archive must not serve or open a file outside the folder.
+func TestFileNamesStayInFolder(t *testing.T) {
+	srv, c := startStudio(t, "customers.csv")
+	outside := filepath.Join(t.TempDir(), "secret.results.csv")
+	os.WriteFile(outside, []byte("Klant ID;Naam\n1;GEHEIM\n"), 0o600)
+	for _, link := range []string{"link.results.csv", "link.csv"} {
+		if err := os.Symlink(outside, filepath.Join(srv.Dir(), link)); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	os.Mkdir(filepath.Join(srv.Dir(), "sub.csv"), 0o755)
+	names := []string{"../secret.results.csv", "..", ".", "/etc/passwd", outside, `..\..\secret.results.csv`,
+		"sub.csv", "customers.csv\x00.results.csv", "link.results.csv", "link.csv", "owr-import.sandbox.ledger.csv"}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			answers := []string{}
+			_, body := c.call("POST", "/api/open", openRequest{File: name}, nil)
+			answers = append(answers, body)
+			_, body = c.call("GET", "/api/sheets?file="+url.QueryEscape(name), nil, nil)
+			answers = append(answers, body)
+			res, err := c.http.Get(srv.Origin() + "/files/" + url.PathEscape(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			answers = append(answers, string(raw))
+			if res.Header.Get("Content-Disposition") != "" {
+				t.Errorf("download of %q served", name)
+			}
+			for _, a := range answers {
+				if strings.Contains(a, "GEHEIM") || strings.Contains(a, "root:") || strings.Contains(a, `"rows"`) {
+					t.Errorf("%q: an answer shows a file outside the folder: %s", name, a)
+				}
+			}
+		})
+	}
+}
+
+// upload drops body on the page under name, as the page does.
+func upload(t *testing.T, c *client, name string, body io.Reader, size int64) (int, map[string]string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", c.srv.Origin()+"/api/upload", body)
+	req.ContentLength = size
+	req.Header.Set("Origin", c.srv.Origin())
+	req.Header.Set("X-File-Name", url.PathEscape(name))
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, map[string]string{"error": err.Error()}
+	}
+	defer res.Body.Close()
+	out := map[string]string{}
+	json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// TestUploadNames: a dropped file lands directly in the folder under a
+// name every system can hold, never replaces another file, and is never
+// taken for the ledger or the mapping.
+func TestUploadNames(t *testing.T) {
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	os.WriteFile(filepath.Join(srv.Dir(), "customers.results.csv"), []byte("results of a run"), 0o644)
+	tests := []struct {
+		name     string
+		wantCode int
+		wantName string
+	}{
+		{"../../evil.csv", 200, "evil.csv"},
+		{`..\..\win.csv`, 200, "win.csv"},
+		{`C:\Users\x\Desktop\desk.csv`, 200, "desk.csv"},
+		{"/etc/cron.d/abs.csv", 200, "abs.csv"},
+		{"nul\x00byte.csv", 200, "nul_byte.csv"},
+		{"line\nbreak.csv", 200, "line_break.csv"},
+		{"tab\tand\rcr.csv", 200, "tab_and_cr.csv"},
+		{"klant: export?.csv", 200, "klant_ export_.csv"},
+		{`a<b>"c|d*.csv`, 200, "a_b__c_d_.csv"},
+		{"CON.csv", 200, "_CON.csv"},
+		{"lpt1.xlsx", 200, "_lpt1.xlsx"},
+		{"customers.results.csv", 200, "customers.results (2).csv"},
+		{"owr-import.sandbox.ledger.csv", 400, ""},
+		{"OWR-IMPORT.api.example.ledger.csv", 400, ""},
+		{"owr-import.sandbox.ledger.csv.lock", 400, ""},
+		{"mapping.yaml", 400, ""},
+		{"..", 400, ""},
+		{"", 400, ""},
+		{"~$customers.xlsx", 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := "Klant ID;Naam\n1;" + tt.name + "\n"
+			code, out := upload(t, c, tt.name, strings.NewReader(body), int64(len(body)))
+			if code != tt.wantCode || out["name"] != tt.wantName {
+				t.Fatalf("%d %v, want %d %q", code, out, tt.wantCode, tt.wantName)
+			}
+			if code == 200 {
+				if got, _ := os.ReadFile(filepath.Join(srv.Dir(), tt.wantName)); string(got) != body {
+					t.Errorf("%s holds %q", tt.wantName, got)
+				}
+			}
+		})
+	}
+	if got, _ := os.ReadFile(filepath.Join(srv.Dir(), "customers.results.csv")); string(got) != "results of a run" {
+		t.Errorf("the results file was replaced: %q", got)
+	}
+	entries, _ := os.ReadDir(srv.Dir())
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".upload-") || strings.ContainsAny(e.Name(), "\x00\n\r\t:?<>|*\"") {
+			t.Errorf("the folder holds %q", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(srv.Dir()), "evil.csv")); err == nil {
+		t.Error("a file was written outside the folder")
+	}
+}
+
+// TestUploadsAtOnce: files of the same name dropped at the same moment
+// (two tabs, a double drop) each get their own name; none is lost.
+func TestUploadsAtOnce(t *testing.T) {
+	srv, c := startStudio(t)
+	const n = 24
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := fmt.Sprintf("a;b\n%d;x\n", i)
+			if code, out := upload(t, c, "same.csv", strings.NewReader(body), int64(len(body))); code != 200 {
+				t.Errorf("upload %d: %d %v", i, code, out)
+			}
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	entries, _ := os.ReadDir(srv.Dir())
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(srv.Dir(), e.Name()))
+		seen[string(data)] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d different files kept of %d dropped: %v", len(seen), n, entries)
+	}
+}
+
+// endless is a body that never ends, as a hostile or broken sender.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// TestUploadTooLarge: a body over the limit is refused with a clear
+// message, at once when its length is declared, and leaves no file.
+func TestUploadTooLarge(t *testing.T) {
+	srv, c := startStudio(t)
+	tests := []struct {
+		name string
+		body io.Reader
+		size int64
+	}{
+		{"declared 5 GB", io.LimitReader(endless{}, 5<<30), 5 << 30},
+		{"an endless stream", endless{}, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			code, out := upload(t, c, "big.csv", tt.body, tt.size)
+			if code != http.StatusRequestEntityTooLarge || !strings.Contains(out["error"], "larger than 512 MB") {
+				// The server may close the connection before the client
+				// reads the answer; the file must be gone all the same.
+				t.Logf("answer: %d %v", code, out)
+				if code != 0 {
+					t.Errorf("answer %d %v, want 413", code, out)
+				}
+			}
+			if tt.size > 0 && time.Since(start) > 2*time.Second {
+				t.Errorf("a declared length over the limit took %s to refuse", time.Since(start))
+			}
+			entries, _ := os.ReadDir(srv.Dir())
+			if len(entries) != 0 {
+				t.Errorf("the folder holds %v", entries)
+			}
+		})
+	}
+}
+
+// TestSameFileBoundedMemory: comparing a drop with a file of the same
+// name and size reads both as streams, not whole into memory.
+func TestSameFileBoundedMemory(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	data := bytes.Repeat([]byte("1;Bakkerij Peeters;Gent\n"), (64<<20)/24)
+	os.WriteFile(a, data, 0o644)
+	data[len(data)-2] = 'X'
+	os.WriteFile(b, data, 0o644)
+	data = nil
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	same, err := sameFile(a, b)
+	runtime.ReadMemStats(&after)
+	if same || err != nil {
+		t.Errorf("sameFile: %v %v, want different", same, err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
+		t.Errorf("comparing two 64 MB files allocated %d MB", grew>>20)
+	}
+}
