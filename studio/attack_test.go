@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -318,5 +320,97 @@ func TestSameFileBoundedMemory(t *testing.T) {
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
 		t.Errorf("comparing two 64 MB files allocated %d MB", grew>>20)
+	}
+}
+
+// writeZip writes a workbook of the given parts, name and text.
+func writeZip(t *testing.T, path string, parts map[string]func(io.Writer)) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, write := range parts {
+		w, _ := zw.Create(name)
+		write(w)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+func text(s string) func(io.Writer) { return func(w io.Writer) { io.WriteString(w, s) } }
+
+// bombWorkbook is a workbook of a few hundred KB whose sheet unpacks to
+// 257 MB of blanks, over the 256 MB a sheet may unpack to.
+func bombWorkbook(t *testing.T, path string) {
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	rel := `xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	writeZip(t, path, map[string]func(io.Writer){
+		"[Content_Types].xml": text(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`),
+		"_rels/.rels": text(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+		"xl/workbook.xml": text(`<?xml version="1.0"?><workbook ` + ns + ` ` + rel + `><sheets><sheet name="Klanten" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+		"xl/_rels/workbook.xml.rels": text(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
+		"xl/worksheets/sheet1.xml": func(w io.Writer) {
+			io.WriteString(w, `<?xml version="1.0"?><worksheet `+ns+`><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Klant ID</t></is></c></row>`)
+			blank := bytes.Repeat([]byte(" "), 1<<20)
+			for range 257 {
+				w.Write(blank)
+			}
+			io.WriteString(w, `</sheetData></worksheet>`)
+		},
+	})
+}
+
+// TestOpenHostileExports: exports built to exhaust the studio are refused
+// with a message that names the problem, within bounded memory, and the
+// studio answers on.
+func TestOpenHostileExports(t *testing.T) {
+	srv, c := startStudio(t)
+	dir := srv.Dir()
+	tests := []struct {
+		name  string
+		write func(path string)
+		want  string
+	}{
+		{"wide.csv", func(p string) { // one row of 5 million columns
+			os.WriteFile(p, []byte("a;b\n"+strings.Repeat(";", 5_000_000)+"\n"), 0o644)
+		}, "columns"},
+		{"bomb.xlsx", func(p string) { bombWorkbook(t, p) }, ""},
+		{"blanks.csv", func(p string) { // 8,000 header columns, then one-letter lines: each held 8,000 cells wide
+			hdr := make([]string, 8000)
+			for i := range hdr {
+				hdr[i] = "k" + strconv.Itoa(i)
+			}
+			os.WriteFile(p, []byte(strings.Join(hdr, ";")+"\n"+strings.Repeat("x\n", 20_000)), 0o644)
+		}, "cells"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.write(filepath.Join(dir, tt.name))
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			code, body := c.call("POST", "/api/open", openRequest{File: tt.name}, nil)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			if code != http.StatusBadRequest || !strings.Contains(body, `"error"`) || !strings.Contains(body, tt.want) {
+				t.Errorf("%d %.300s, want 400 naming %q", code, body, tt.want)
+			}
+			if held := int64(after.HeapAlloc) - int64(before.HeapAlloc); held > 64<<20 {
+				t.Errorf("the refused export holds %d MB", held>>20)
+			}
+			if strings.Contains(body, "goroutine") || strings.Contains(body, "panic") {
+				t.Errorf("a stack trace: %.300s", body)
+			}
+			c.mustCall("GET", "/api/state", nil, nil)
+		})
 	}
 }

@@ -24,8 +24,9 @@ func TestFirstGridTime(t *testing.T) {
 	_, c := startStudio(t)
 	dir := c.srv.Dir()
 	name := filepath.Base(*firstGridFile)
-	if err := os.Symlink(mustAbs(t, *firstGridFile), filepath.Join(dir, name)); err != nil {
-		t.Fatal(err)
+	// A hard link, not a symbolic one: the studio opens no symbolic link.
+	if err := os.Link(mustAbs(t, *firstGridFile), filepath.Join(dir, name)); err != nil {
+		copyFile(t, *firstGridFile, filepath.Join(dir, name))
 	}
 	copyFile(t, filepath.Join("..", "samples", "mapping.yaml"), filepath.Join(dir, mappingFile)) // as bench_validate.sh
 	start := time.Now()

@@ -5,7 +5,8 @@ package studio
 var msg = struct {
 	quit, badHost, badOrigin, badToken, badJSON                 string
 	noFile, notExport, fileTooBig, uploadExists, noTable        string
-	tooManyRows, sheetGone, mappingBroken, mappingSaved         string
+	tooManyRows, tooManyCells, sheetGone, mappingBroken         string
+	mappingSaved                                                string
 	notChecked, running, notRunning, badTarget, badURL          string
 	keysMissing, confirmProd, noValidRows, statusLocked, noSuch string
 	badRate, badWorkers, mappingInvalid                         string
@@ -21,6 +22,7 @@ var msg = struct {
 	uploadExists:   "A different file named %q is already in the folder; the dropped file was saved as %q.",
 	noTable:        "Open an export first (step 1).",
 	tooManyRows:    "The export has more than %d rows, more than the studio holds in memory. Use the command line (owr-import validate, run) for it.",
+	tooManyCells:   "The export has more than %d rows of %d columns, more cells than the studio holds in memory. Delete the empty columns at its right in Excel, or use the command line (owr-import validate, run) for it.",
 	sheetGone:      "The sheet %q is not in %s. Choose one of the list.",
 	mappingBroken:  "The mapping file %s cannot be used (%v). The studio starts from a guess instead; saving writes a new file over it.",
 	mappingSaved:   "Saved the mapping to %s.",
