@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -412,5 +413,102 @@ func TestOpenHostileExports(t *testing.T) {
 			}
 			c.mustCall("GET", "/api/state", nil, nil)
 		})
+	}
+}
+
+// echoAPI answers every create with an error that quotes both keys as the
+// request carried them, in the shapes servers echo them in.
+func echoAPI(t *testing.T, status int) *httptest.Server {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, c := r.Header.Get("apikey"), r.Header.Get("CustomerKey")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"errorCode":"BAD_KEY_%s","message":"key %s / %s / %s / %s refused"}`,
+			a, strings.ToUpper(c), url.QueryEscape(a), strings.Join(strings.Split(c, ""), " "), jsonEscape(a))
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
+func jsonEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\\u%04x`, r)
+	}
+	return b.String()
+}
+
+// TestKeysNotInAnyText: an API that echoes the keys in its error answers
+// (as they are, in capitals, URL-encoded, spaced out, JSON-escaped); a key
+// pasted into the address box. No answer of the studio, no file of the
+// folder holds a key.
+func TestKeysNotInAnyText(t *testing.T) {
+	apiKey, custKey := "ak-Secret-7Qx81zz", "ck-Secret-9Zp47yy"
+	tests := []struct {
+		name   string
+		status int
+		req    func(api string) sendRequest
+	}{
+		{"rejected", http.StatusBadRequest, func(api string) sendRequest {
+			return sendRequest{Target: "url", URL: api, APIKey: apiKey, CustomerKey: custKey, Workers: 2}
+		}},
+		{"keys refused", http.StatusUnauthorized, func(api string) sendRequest {
+			return sendRequest{Target: "url", URL: api, APIKey: apiKey, CustomerKey: custKey, Workers: 2}
+		}},
+		{"key pasted into the address box", 0, func(string) sendRequest {
+			return sendRequest{Target: "url", URL: apiKey, APIKey: apiKey, CustomerKey: custKey, Workers: 1}
+		}},
+		{"key pasted as an address", 0, func(string) sendRequest {
+			return sendRequest{Target: "url", URL: "http://" + custKey + ".example", APIKey: apiKey, CustomerKey: custKey, Workers: 1}
+		}},
+		{"keys swapped into one box", 0, func(string) sendRequest {
+			return sendRequest{Target: "dev", APIKey: apiKey + "\n" + custKey, CustomerKey: custKey, Workers: 1}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+			c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, nil)
+			api := "http://127.0.0.1:1"
+			if tt.status != 0 {
+				api = echoAPI(t, tt.status).URL
+			}
+			var answers []string
+			code, body := c.call("POST", "/api/send", tt.req(api), nil)
+			answers = append(answers, body)
+			if code == http.StatusOK {
+				waitRun(t, srv)
+			}
+			for _, path := range []string{"/api/progress", "/api/state", "/api/files"} {
+				_, body := c.call("GET", path, nil, nil)
+				answers = append(answers, body)
+			}
+			_, body = c.call("POST", "/api/status?target=url&url="+url.QueryEscape(api), nil, nil)
+			answers = append(answers, body)
+			for _, a := range answers {
+				assertNoKey(t, "an answer", a, apiKey, custKey)
+			}
+			entries, _ := os.ReadDir(srv.Dir())
+			for _, e := range entries {
+				data, _ := os.ReadFile(filepath.Join(srv.Dir(), e.Name()))
+				assertNoKey(t, e.Name(), string(data), apiKey, custKey)
+				answers = append(answers, string(data))
+			}
+			if tt.status != 0 && !strings.Contains(strings.Join(answers, ""), "[key removed]") {
+				t.Error("the API's echo never reached the texts: nothing was tested")
+			}
+		})
+	}
+}
+
+// assertNoKey fails when text holds a key or a recognisable part of one.
+func assertNoKey(t *testing.T, where, text string, keys ...string) {
+	t.Helper()
+	low := strings.ToLower(text)
+	for _, k := range keys {
+		if strings.Contains(low, strings.ToLower(k[3:])) || strings.Contains(low, "secret") {
+			t.Errorf("%s shows a key: %.600s", where, text)
+			return
+		}
 	}
 }

@@ -32,7 +32,7 @@ func (s *session) handleStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	run := s.run
+	run, redact := s.run, s.redactor(tag)
 	s.mu.Unlock()
 	if run != nil && run.isRunning() {
 		fail(w, http.StatusConflict, "%s", msg.running)
@@ -55,6 +55,7 @@ func (s *session) handleStatus(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sum.Notes = withoutInputs(sum.Notes, inputs)
+	redactSummary(sum, redact)
 	files := []string{}
 	for _, f := range sum.Files {
 		if kindOf(filepath.Base(f)) != "" {

@@ -62,13 +62,29 @@ func (r *sendRun) execute(opts importer.RunOptions, redact func(string) string) 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.running, r.summary = false, sum
-	if sum != nil {
-		sum.Aborted = redact(sum.Aborted)
-	}
+	redactSummary(sum, redact)
 	if err != nil {
 		r.err = redact(err.Error())
 		var abort *send.AbortError
 		r.aborted = errors.As(err, &abort)
+	}
+}
+
+// redactSummary cleans every text of a summary the page shows: the API's
+// error examples, the notes, the in_doubt rows, why a run stopped.
+func redactSummary(sum *importer.Summary, redact func(string) string) {
+	if sum == nil {
+		return
+	}
+	sum.Aborted = redact(sum.Aborted)
+	for i := range sum.Problems {
+		p := &sum.Problems[i]
+		p.Key, p.Example = redact(p.Key), redact(p.Example)
+	}
+	for _, list := range [][]string{sum.Notes, sum.InDoubt} {
+		for i := range list {
+			list[i] = redact(list[i])
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"owr-import/importer"
@@ -74,8 +75,8 @@ func (s *session) prepareSend(ctx context.Context, req sendRequest) (importer.Ru
 		return bad(msg.confirmProd, prodPhrase(s.check.counts[row.StatusValid]))
 	}
 	client, tag, fresh, err := s.clientFor(ctx, req)
-	if err != nil {
-		return bad("%v", err)
+	if err != nil { // a key pasted into the address box is quoted in it
+		return bad("%s", hideKeys(err.Error(), req.APIKey, req.CustomerKey))
 	}
 	m, errs := s.model.parse()
 	if len(errs) > 0 {
@@ -154,14 +155,19 @@ func (s *session) clientFor(ctx context.Context, req sendRequest) (*owrapi.Clien
 // client already redacts what it produces; this covers any other path.
 func (s *session) redactor(tag string) func(string) string {
 	k := s.keys[tag]
-	return func(text string) string {
-		for _, key := range []string{k.api, k.customer} {
-			if key != "" {
-				text = strings.ReplaceAll(text, key, "[key]")
-			}
+	return func(text string) string { return hideKeys(text, k.api, k.customer) }
+}
+
+// hideKeys replaces each key, in any case, by [key]. Keys shorter than the
+// client accepts are left alone: replacing a few letters everywhere would
+// garble the text, and such a key is refused before it is used.
+func hideKeys(text string, keys ...string) string {
+	for _, k := range keys {
+		if k = strings.TrimSpace(k); len(k) >= owrapi.MinKeyLength {
+			text = regexp.MustCompile("(?i)"+regexp.QuoteMeta(k)).ReplaceAllLiteralString(text, "[key]")
 		}
-		return text
 	}
+	return text
 }
 
 func (s *session) handleStop(w http.ResponseWriter, r *http.Request) {
