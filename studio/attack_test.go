@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"owr-import/internal/sandboxtest"
+	"owr-import/sandbox"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -510,5 +512,105 @@ func assertNoKey(t *testing.T, where, text string, keys ...string) {
 			t.Errorf("%s shows a key: %.600s", where, text)
 			return
 		}
+	}
+}
+
+// TestSendConcurrency: what a page with two tabs, a double click or a
+// reload does during a send. Exactly one send runs; opening another
+// export waits for it; a mapping change, stops, reloads and the progress
+// run beside it (go test -race checks they share nothing unguarded); the
+// send ends with every valid row created once.
+func TestSendConcurrency(t *testing.T) {
+	api := sandboxtest.Start(t, sandbox.Faults{Latency: 20 * time.Millisecond})
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	var info openInfo
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, &info)
+	req := sendRequest{Target: "url", URL: api.URL, APIKey: api.APIKey, CustomerKey: api.CustomerKey, Workers: 2, Rate: 50}
+	codes := make([]int, 4)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i], _ = c.call("POST", "/api/send", req, nil) }()
+	}
+	wg.Wait()
+	accepted := 0
+	for _, code := range codes {
+		if code == http.StatusOK {
+			accepted++
+		} else if code != http.StatusConflict {
+			t.Errorf("a second send answered %d, want 409", code)
+		}
+	}
+	if accepted != 1 {
+		t.Fatalf("%d sends started at once: %v", accepted, codes)
+	}
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               int
+	}{
+		{"open during the send", "POST", "/api/open", openRequest{File: "customers.csv"}, http.StatusConflict},
+		{"mapping changed during the send", "PUT", "/api/mapping", info.Mapping, http.StatusOK},
+		{"reload: state", "GET", "/api/state", nil, http.StatusOK},
+		{"reload: progress", "GET", "/api/progress", nil, http.StatusOK},
+		{"grid during the send", "GET", "/api/rows?limit=5", nil, http.StatusOK},
+		{"status during the send", "POST", "/api/status?target=url&url=" + url.QueryEscape(api.URL), nil, http.StatusConflict},
+	}
+	for _, tt := range tests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, body := c.call(tt.method, tt.path, tt.body, nil); code != tt.want {
+				t.Errorf("%s: %d %.200s, want %d", tt.name, code, body, tt.want)
+			}
+		}()
+	}
+	wg.Wait()
+	// A page polls the progress all through the send: the counts it is
+	// given must not be the map the send writes to.
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		for srv.sess.run.isRunning() {
+			c.call("GET", "/api/progress", nil, nil)
+		}
+	}()
+	waitRun(t, srv)
+	<-polled
+	if n := customers(t, api); n != info.Check.Counts["valid"] {
+		t.Errorf("%d customers, want the %d valid rows once", n, info.Check.Counts["valid"])
+	}
+}
+
+// TestStopTwiceAndQuitDuringSend: Stop pressed twice, then the studio
+// stopped: the send ends, its files are written, and no send starts once
+// the studio is stopping (it would be cut off when the program ends).
+func TestStopTwiceAndQuitDuringSend(t *testing.T) {
+	api := sandboxtest.Start(t, sandbox.Faults{Latency: 20 * time.Millisecond})
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, nil)
+	req := sendRequest{Target: "url", URL: api.URL, APIKey: api.APIKey, CustomerKey: api.CustomerKey, Workers: 1, Rate: 20}
+	c.mustCall("POST", "/api/send", req, nil)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var p struct {
+			Run struct{ Done int } `json:"run"`
+		}
+		if c.mustCall("GET", "/api/progress", nil, &p); p.Run.Done > 0 {
+			break
+		}
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.call("POST", "/api/stop", nil, nil) }()
+	}
+	wg.Wait()
+	srv.sess.shutdown() // what Close does first, while the page may still call
+	if code, body := c.call("POST", "/api/send", req, nil); code == http.StatusOK {
+		waitRun(t, srv)
+		t.Errorf("a send started while the studio was stopping: %s", body)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Dir(), "customers.results.csv")); err != nil {
+		t.Errorf("the stopped send wrote no results: %v", err)
 	}
 }

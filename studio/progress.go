@@ -3,6 +3,7 @@ package studio
 import (
 	"context"
 	"errors"
+	"maps"
 	"sync"
 	"time"
 
@@ -128,14 +129,16 @@ func (r *sendRun) isRunning() bool {
 	return r.running
 }
 
-// snapshot is the progress as the page draws it.
+// snapshot is the progress as the page draws it. It holds copies: the
+// answer is encoded after the lock is let go, while the run counts on (a
+// map read and written at once stops the program).
 func (r *sendRun) snapshot() map[string]any {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	elapsed := time.Since(r.start)
 	out := map[string]any{
 		"target": r.target, "api": r.tag, "running": r.running, "stopping": r.stopping, "total": r.total,
-		"done": r.rows, "counts": r.counts, "series": append([]point{}, r.series...),
+		"done": r.rows, "counts": maps.Clone(r.counts), "series": append([]point{}, r.series...),
 		"elapsedSeconds": elapsed.Seconds(), "error": r.err, "aborted": r.aborted,
 	}
 	if left := r.secondsLeft(elapsed); left >= 0 {

@@ -59,6 +59,8 @@ func (s *session) prepareSend(ctx context.Context, req sendRequest) (importer.Ru
 		return importer.RunOptions{}, http.StatusBadRequest, errors.New(sprintf(format, args...))
 	}
 	switch {
+	case s.closed:
+		return importer.RunOptions{}, http.StatusServiceUnavailable, errors.New(msg.quit)
 	case s.run != nil && s.run.isRunning():
 		return importer.RunOptions{}, http.StatusConflict, errors.New(msg.running)
 	case s.table == nil:

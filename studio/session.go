@@ -37,6 +37,9 @@ type session struct {
 	// builtinUsed: a send already went to the built-in sandbox in this
 	// process, so its ledger and its customers belong together.
 	builtinUsed bool
+	// closed: the studio is stopping; no send may start, as the program
+	// would end in its middle.
+	closed bool
 
 	outcomeHook func(row.Outcome) // tests only: see sendRun.hook
 }
@@ -81,6 +84,7 @@ func (s *session) handleState(w http.ResponseWriter, r *http.Request) {
 func (s *session) shutdown() {
 	s.mu.Lock()
 	run := s.run
+	s.closed = true
 	s.mu.Unlock()
 	if run != nil {
 		run.stop()
