@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"owr-import/internal/sandboxtest"
+	"owr-import/mapping"
 	"owr-import/sandbox"
 	"path/filepath"
 	"runtime"
@@ -102,6 +104,9 @@ func TestGuardRefusesOtherSites(t *testing.T) {
 			}
 			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
 				t.Errorf("Content-Security-Policy %q", csp)
+			}
+			if corp := res.Header.Get("Cross-Origin-Resource-Policy"); corp != "same-origin" {
+				t.Errorf("Cross-Origin-Resource-Policy %q", corp)
 			}
 		})
 	}
@@ -613,4 +618,89 @@ func TestStopTwiceAndQuitDuringSend(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(srv.Dir(), "customers.results.csv")); err != nil {
 		t.Errorf("the stopped send wrote no results: %v", err)
 	}
+}
+
+// TestHostileMappingTexts: texts typed into the map step (or headers of
+// a hostile export offered as columns) that YAML, the comment-keeping
+// save or the checks could trip on. Each is answered (a change checked,
+// or its mistake named), saved only when the command line reads it back,
+// and never a stack trace or a dropped connection.
+func TestHostileMappingTexts(t *testing.T) {
+	srv, c := startStudio(t, "customers.csv", "mapping.yaml")
+	var info openInfo
+	c.mustCall("POST", "/api/open", openRequest{File: "customers.csv"}, &info)
+	texts := []string{"", " ", "\x00", "\n- x\n", "}{", "\"", `\`, "'", "&anchor", "*alias", "!!binary x", "? k", ": v",
+		"#c", "%YAML 1.1", "---", "...", "{a: b}", "[1, 2]", "| block", "> fold", "~", "null", "yes", "0x1F", "1e400",
+		"\u2028", "\ufeff", "\xff\xfe", "a\tb", strings.Repeat("x", 100_000), strings.Repeat("[", 10_000), "<<: *x", "\u202e"}
+	for i, text := range texts {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			m := info.Mapping
+			m.Fields = append([]fieldMap(nil), info.Mapping.Fields...)
+			f := field(&m, "name")
+			f.Columns = []string{text, "Bedrijfsnaam"}
+			f.Join, f.Default = text, text
+			f.Values = []valueMap{{From: text, To: text}, {From: text + "2", Invalid: text}}
+			field(&m, "address.country").Const, field(&m, "address.country").Value = true, text
+			m.Source.Sheet, m.Source.Delimiter, m.Source.Encoding = text, text, text
+			code, body := c.call("PUT", "/api/mapping", m, nil)
+			if code != http.StatusOK && code != http.StatusBadRequest {
+				t.Errorf("change: %d %.300s", code, body)
+			}
+			code, body = c.call("POST", "/api/mapping/save", nil, nil)
+			if code != http.StatusOK && code != http.StatusBadRequest {
+				t.Errorf("save: %d %.300s", code, body)
+			}
+			if code == http.StatusOK {
+				if _, err := mapping.Load(filepath.Join(srv.Dir(), mappingFile)); err != nil {
+					t.Errorf("saved a mapping the command line refuses: %v", err)
+				}
+			}
+		})
+	}
+	c.mustCall("GET", "/api/state", nil, nil)
+}
+
+// TestPanicAnswered: a handler that fails unexpectedly gives the page a
+// sentence, and the terminal one line, never a stack trace.
+func TestPanicAnswered(t *testing.T) {
+	srv, _ := startStudio(t)
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	tests := []struct {
+		name  string
+		value any
+	}{
+		{"a string", "cell K-1: Bakkerij Peeters"},
+		{"a runtime error", recoverOf(func() { var a []int; _ = a[3] })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logged.Reset()
+			h := srv.guard(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(tt.value) }))
+			req := httptest.NewRequest("GET", "/api/state", nil)
+			req.Host, req.RemoteAddr = "127.0.0.1:"+srv.port, "127.0.0.1:5"
+			req.AddCookie(&http.Cookie{Name: srv.cookieName(), Value: srv.token})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "went wrong inside the studio") {
+				t.Errorf("%d %s", rec.Code, rec.Body)
+			}
+			for _, out := range []string{rec.Body.String(), logged.String()} {
+				if strings.Contains(out, "goroutine") || strings.Contains(out, ".go:") || strings.Contains(out, "Peeters") {
+					t.Errorf("a stack trace or the panic's text: %s", out)
+				}
+			}
+			if strings.Count(logged.String(), "\n") != 1 {
+				t.Errorf("the terminal got %q, want one line", logged.String())
+			}
+		})
+	}
+}
+
+// recoverOf is the value f panics with.
+func recoverOf(f func()) (p any) {
+	defer func() { p = recover() }()
+	f()
+	return nil
 }

@@ -2,6 +2,7 @@ package studio
 
 import (
 	"crypto/subtle"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ func (s *Server) cookieName() string { return "owr_studio_" + s.port }
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secureHeaders(w)
+		defer recoverPanic(w, r)
 		if !loopback(r.RemoteAddr) || !s.ownHost(r.Host) {
 			http.Error(w, msg.badHost, http.StatusForbidden)
 			return
@@ -47,8 +49,26 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	})
 }
 
+// recoverPanic answers a handler's panic with a sentence for the page, and
+// writes one line to the terminal instead of net/http's stack trace. The
+// panic's value is not written: it may quote a cell of the export.
+func recoverPanic(w http.ResponseWriter, r *http.Request) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p) // net/http's own way to drop a connection, silently
+	}
+	log.Printf("owr-import studio: internal error answering %s %s (%T)", r.Method, r.URL.Path, p)
+	fail(w, http.StatusInternalServerError, "%s", msg.internal)
+}
+
 // secureHeaders: the page runs only its own scripts and styles, loads
-// nothing from elsewhere, cannot be framed, and nothing is cached.
+// nothing from elsewhere, cannot be framed, and nothing is cached. No
+// other page may load an answer (as an image or a script: a browser
+// without Sec-Fetch-Site sends the cookie to another port of 127.0.0.1)
+// or hold a handle on the studio's window.
 func secureHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -56,6 +76,8 @@ func secureHeaders(w http.ResponseWriter) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 }
 
 func (s *Server) tokenOK(t string) bool {

@@ -9,7 +9,7 @@ var msg = struct {
 	mappingSaved                                                string
 	notChecked, running, notRunning, badTarget, badURL          string
 	keysMissing, confirmProd, noValidRows, statusLocked, noSuch string
-	badRate, badWorkers, mappingInvalid                         string
+	badRate, badWorkers, mappingInvalid, internal               string
 }{
 	quit:           "The studio has stopped. You can close this tab; start owr-import studio again to come back.",
 	badHost:        "This address is not the studio's. Open the address owr-import studio printed.",
@@ -38,5 +38,6 @@ var msg = struct {
 	noSuch:         "There is no result file %q in the migration folder.",
 	badRate:        "The rate must be a number from 0 (no limit) to 10000 requests per second.",
 	badWorkers:     "Workers must be a whole number from 1 to 64.",
+	internal:       "Something went wrong inside the studio while answering. Reload the page and try again; if it happens again, tell the owr-import maintainers what you did just before.",
 	mappingInvalid: "The mapping has mistakes; fix the fields marked in step 2 before sending.",
 }
