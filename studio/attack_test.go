@@ -131,8 +131,11 @@ func TestFileNamesStayInFolder(t *testing.T) {
 		}
 	}
 	os.Mkdir(filepath.Join(srv.Dir(), "sub.csv"), 0o755)
+	for _, name := range []string{"owr-import.sandbox.ledger.csv", ".upload-123", "~$klant.xlsx"} {
+		os.WriteFile(filepath.Join(srv.Dir(), name), []byte("Klant ID;Naam\n1;GEHEIM\n"), 0o644)
+	}
 	names := []string{"../secret.results.csv", "..", ".", "/etc/passwd", outside, `..\..\secret.results.csv`,
-		"sub.csv", "customers.csv\x00.results.csv", "link.results.csv", "link.csv", "owr-import.sandbox.ledger.csv"}
+		"sub.csv", "customers.csv\x00.results.csv", "link.results.csv", "link.csv", "owr-import.sandbox.ledger.csv", ".upload-123", "~$klant.xlsx"}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			answers := []string{}

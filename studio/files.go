@@ -83,12 +83,13 @@ func (s *session) handleFiles(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"dir": s.dir, "files": files})
 }
 
-// inFolder resolves a file name the page sends to a file directly in the
-// migration folder; anything else (a path, "..") is refused. So is a
-// symbolic link, as the list leaves it out: one unpacked from a client's
-// archive could point anywhere on this computer.
+// inFolder resolves a file name the page sends to a file the list shows:
+// directly in the migration folder (a path, ".." are refused), an export
+// or a result file (not the ledger, a lock or a drop being copied), and
+// not a symbolic link, as the list leaves those out: one unpacked from a
+// client's archive could point anywhere on this computer.
 func (s *session) inFolder(name string) (string, bool) {
-	if name == "" || name != filepath.Base(name) || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
+	if name == "" || name != filepath.Base(name) || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || kindOf(name) == "" {
 		return "", false
 	}
 	p := filepath.Join(s.dir, name)
