@@ -201,6 +201,7 @@ func TestUploadNames(t *testing.T) {
 		{`a<b>"c|d*.csv`, 200, "a_b__c_d_.csv"},
 		{"CON.csv", 200, "_CON.csv"},
 		{"lpt1.xlsx", 200, "_lpt1.xlsx"},
+		{strings.Repeat("é", 200) + ".csv", 200, strings.Repeat("é", 73) + ".csv"},
 		{"customers.results.csv", 200, "customers.results (2).csv"},
 		{"owr-import.sandbox.ledger.csv", 400, ""},
 		{"OWR-IMPORT.api.example.ledger.csv", 400, ""},

@@ -148,11 +148,15 @@ func (s *session) handleUpload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// maxNameBytes keeps a dropped file's name, with " (999)" added, within
+// the 255 bytes a file system allows in a name.
+const maxNameBytes = 150
+
 // cleanName is the name a dropped file is saved under: its last element
 // (a browser may send a path, with / or \), with the characters that
 // Windows refuses or that would garble a listing (control and format
 // characters, <>:"|?*) made _, without the trailing dots and spaces
-// Windows drops, and a Windows device name (CON, NUL, COM1...) made a
+// Windows drops, shortened to maxNameBytes, and a Windows device name (CON, NUL, COM1...) made a
 // plain file's name with a leading _.
 func cleanName(raw string) string {
 	name := filepath.Base(strings.ReplaceAll(raw, `\`, "/"))
@@ -163,6 +167,13 @@ func cleanName(raw string) string {
 		return r
 	}, name)
 	name = strings.TrimRight(name, ". ")
+	if ext := filepath.Ext(name); len(name) > maxNameBytes && len(ext) < maxNameBytes {
+		cut := maxNameBytes - len(ext)
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + ext
+	}
 	stem, _, _ := strings.Cut(strings.ToUpper(name), ".")
 	switch stem = strings.TrimSpace(stem); {
 	case stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL",
