@@ -708,3 +708,29 @@ func recoverOf(f func()) (p any) {
 	f()
 	return nil
 }
+
+// TestDownloadNames: a result file is served as an attachment under its
+// own name, whatever characters it holds, and the header says nothing
+// else.
+func TestDownloadNames(t *testing.T) {
+	srv, c := startStudio(t)
+	tests := []struct{ name, want string }{
+		{"klant.results.csv", `attachment; filename=klant.results.csv`},
+		{"ké.results.csv", `attachment; filename*=utf-8''k%C3%A9.results.csv`},
+		{`a"b; filename=evil.exe.results.csv`, `attachment; filename="a\"b; filename=evil.exe.results.csv"`},
+		{"klant (2).results.csv", `attachment; filename="klant (2).results.csv"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.WriteFile(filepath.Join(srv.Dir(), tt.name), []byte("x"), 0o644)
+			res, err := c.http.Get(srv.Origin() + "/files/" + url.PathEscape(tt.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if got := res.Header.Get("Content-Disposition"); got != tt.want {
+				t.Errorf("Content-Disposition %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -260,6 +261,12 @@ func (s *session) handleDownload(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, msg.noSuch, name)
 		return
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(name, `"`, "")+`"`)
+	// FormatMediaType quotes the name, or encodes it (RFC 2231) when it
+	// is not plain ASCII, so the browser saves it under its own name.
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	if disposition == "" {
+		disposition = "attachment"
+	}
+	w.Header().Set("Content-Disposition", disposition)
 	http.ServeFile(w, r, p)
 }
