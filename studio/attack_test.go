@@ -11,9 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"owr-import/internal/sandboxtest"
-	"owr-import/mapping"
-	"owr-import/sandbox"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -21,6 +18,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"owr-import/internal/sandboxtest"
+	"owr-import/mapping"
+	"owr-import/sandbox"
 )
 
 // TestGuardRefusesOtherSites: what another web page, a rebound DNS name or
