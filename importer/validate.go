@@ -57,6 +57,9 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	}
 	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding, src), problems: newTally()}
 	vp.enc, _ = w.(report.RowEncoder)
+	if vp.enc != nil {
+		vp.validVerdict = vp.enc.AppendCells(nil, []string{string(row.StatusValid), ""}, verdictCols)
+	}
 	// Sizing the duplicate index for a large file takes a moment; it is
 	// prepared while the first batches go through (see keyTable.reserve).
 	vp.chk.dups.reserve(rowsHint(src))
@@ -153,7 +156,10 @@ type validatePass struct {
 	keep []int               // the input columns copied to the results
 	w    report.ResultWriter // the results file
 	enc  report.RowEncoder   // w, when its rows can be encoded ahead (CSV)
-	chk  *checker            // workers use chk.dups.keysOf only
+	// validVerdict is what enc.AppendCells gives for the verdict of a
+	// valid row without a problem, the common case, encoded once for all.
+	validVerdict []byte
+	chk          *checker // workers use chk.dups.keysOf only
 
 	rows     int
 	counts   [3]int // valid, invalid, duplicate
@@ -191,7 +197,7 @@ type mappedRow struct {
 func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 	b.rows, b.enc = b.rows[:0], b.enc[:0]
 	var verdictCells [2]string
-	var sent []string
+	sent := make([]string, 0, len(previewColumns))
 	for _, rec := range b.recs {
 		c, list := mapper.Apply(rec.Values)
 		list = vp.chk.long.check(rec, list)
@@ -209,11 +215,14 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 			b.enc = vp.enc.AppendCells(b.enc, rec.Values, vp.keep)
 			b.enc = vp.enc.AppendRowNumber(b.enc, rec.Row)
 			r.lastAt = len(b.enc)
-			verdictCells[0], verdictCells[1] = string(status), r.problems
-			b.enc = vp.enc.AppendCells(b.enc, verdictCells[:], verdictCols)
+			if status == row.StatusValid && r.problems == "" {
+				b.enc = append(b.enc, vp.validVerdict...)
+			} else {
+				verdictCells[0], verdictCells[1] = string(status), r.problems
+				b.enc = vp.enc.AppendCells(b.enc, verdictCells[:], verdictCols)
+			}
 			r.sentAt = len(b.enc)
-			sent = c.AppendValues(sent[:0])
-			b.enc = vp.enc.AppendLast(b.enc, sent)
+			b.enc = vp.appendSent(b.enc, &c, sent[:0])
 			r.end = len(b.enc)
 		}
 		b.rows = append(b.rows, r)
@@ -280,6 +289,24 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 	}
 	return nil
 }
+
+// appendSent encodes a row's values as sent (previewColumns) and ends the
+// row: the id as digits straight into the row, the other fields through
+// scratch.
+func (vp *validatePass) appendSent(dst []byte, c *mapping.Customer, scratch []string) []byte {
+	if c.ExtCustomerID != 0 {
+		dst = vp.enc.AppendRowNumber(dst, int(c.ExtCustomerID))
+	} else {
+		dst = vp.enc.AppendCells(dst, emptyCell, emptyCols)
+	}
+	return vp.enc.AppendLast(dst, c.AppendTextValues(scratch))
+}
+
+// emptyCell and emptyCols encode one empty cell with AppendCells.
+var (
+	emptyCell = []string{""}
+	emptyCols = []int{0}
+)
 
 // verdictCols picks both cells of a row's verdict (status, message) for
 // RowEncoder.AppendCells.

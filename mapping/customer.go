@@ -49,7 +49,14 @@ func (c *Customer) AppendValues(dst []string) []string {
 	if c.ExtCustomerID != 0 {
 		id = strconv.FormatInt(c.ExtCustomerID, 10)
 	}
+	return c.AppendTextValues(append(dst, id))
+}
+
+// AppendTextValues appends the values of every field after extCustomerId,
+// in FieldNames order: for a caller that writes the id's digits itself
+// rather than make a string of them for every row.
+func (c *Customer) AppendTextValues(dst []string) []string {
 	a := &c.Address
-	return append(dst, id, c.ExtCustomerNumber, c.Name, c.EnterpriseNumber,
+	return append(dst, c.ExtCustomerNumber, c.Name, c.EnterpriseNumber,
 		a.Street, a.StreetNumber, a.City, a.PostalCode, a.Country)
 }

@@ -155,6 +155,23 @@ func (c *csvResultWriter) AppendRowNumber(dst []byte, row int) []byte {
 // AppendCells and AppendRowNumber, and ends the row. Safe for concurrent
 // use, like AppendCells.
 func (c *csvResultWriter) AppendLast(dst []byte, last []string) []byte {
+	// As in AppendCells: append the values as they are and check the
+	// cells at once; only a row that needs quotes is encoded cell by cell.
+	if start := len(dst); !c.wide && len(last) > 0 {
+		for i, v := range last {
+			if i > 0 {
+				dst = append(dst, c.delimByte)
+			}
+			if v != "" && (v[0] == formula.Prefix || formula.IsTrigger(v[0])) && formula.NeedsGuard(v) {
+				dst = append(dst, formula.Prefix)
+			}
+			dst = append(dst, v...)
+		}
+		if c.plain(dst[start:], len(last)-1) {
+			return append(dst, '\r', '\n')
+		}
+		dst = dst[:start]
+	}
 	for i, v := range last {
 		if i > 0 {
 			dst = append(dst, c.delim...)
