@@ -36,12 +36,17 @@ func (m *migration) writeComplete(ctx context.Context, j *ledger.Journal, paths 
 	}
 	defer src.Close()
 	c := &completeWriter{state: m.state, header: src.Header(), keep: inputColumns(src.Header()), counts: map[row.Status]int{}}
-	c.preview, note = m.previewMapper(c.header)
+	columns := runResultColumns
+	var preview mapping.Preview
+	if preview, c.preview, note = m.previewMapper(c.header); c.preview != nil {
+		columns = previewColumns(runResultColumns, preview)
+		c.fields = preview
+	}
 	if note != "" {
 		sum.Notes = append(sum.Notes, note)
 	}
 	var err error
-	if c.results, err = createResultFile(src, paths.Results, c.keep, runResultColumns, "Results", false); err != nil {
+	if c.results, err = createResultFile(src, paths.Results, c.keep, columns, "Results", false); err != nil {
 		return nil, err
 	}
 	if c.failed, err = createResultFile(src, paths.Failed, c.keep, failedColumns, "Failed rows", false); err != nil {
@@ -98,7 +103,8 @@ type completeWriter struct {
 	header          []string
 	keep            []int
 	results, failed report.ResultWriter
-	preview         *mapping.Mapper // nil: the owr_api_ columns stay empty
+	preview         *mapping.Mapper // nil: no owr_api_ columns
+	fields          mapping.Preview // the fields of the owr_api_ columns
 	sent            []string        // one row's values as sent, reused
 	counts          map[row.Status]int
 	rows            int
@@ -158,15 +164,14 @@ func (c *completeWriter) write(values []string, origRow string, e ledger.Entry) 
 	return c.failed.Write(outputRow(latest, c.keep, origRow, string(e.Status), e.Error))
 }
 
-// sentValues are a row's values as sent (previewColumns), or empty cells
+// sentValues are a row's values as sent (the owr_api_ columns); none
 // without a mapping to compute them.
 func (c *completeWriter) sentValues(values []string) []string {
-	c.sent = c.sent[:0]
 	if c.preview == nil {
-		return append(c.sent, make([]string, len(previewColumns))...)
+		return nil
 	}
 	cust, _ := c.preview.Apply(values)
-	c.sent = cust.AppendValues(c.sent)
+	c.sent = c.fields.AppendValues(c.sent[:0], &cust)
 	return c.sent
 }
 

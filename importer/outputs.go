@@ -17,31 +17,31 @@ import (
 // row (the export, its failed-rows file, a corrected export).
 //
 // The owr_api_* columns (previewColumns) close the results of validate and
-// run: each API field's value as the row is (or would be) sent, after the
-// mapping split the street, normalised the VAT number or filled in the
-// country, so those can be checked beside the client's cells before
-// anything is sent. The failed-rows file leaves them out: it is the file a
-// person corrects, and a value there that no longer follows the cells would
-// mislead.
+// run: the value of each field the mapping works out (mapping.Preview) as
+// the row is (or would be) sent: the id read as a number, the split street,
+// the normalised VAT number, the country filled in, so those can be checked
+// beside the client's cells before anything is sent. The failed-rows file
+// leaves them out: it is the file a person corrects, and a value there that
+// no longer follows the cells would mislead.
 var (
-	runResultColumns = append([]string{
+	runResultColumns = []string{
 		"owr_row", "owr_status", "owr_customer_id", "owr_company_id",
 		"owr_http_status", "owr_error_code", "owr_error", "owr_attempts", "owr_file",
-	}, previewColumns...)
+	}
 	failedColumns         = []string{"owr_row", "owr_status", "owr_error"}
-	validateResultColumns = append([]string{"owr_row", "owr_status", "owr_error"}, previewColumns...)
+	validateResultColumns = []string{"owr_row", "owr_status", "owr_error"}
 	okStatuses            = []string{string(row.StatusCreated), string(row.StatusSkipped), string(row.StatusValid)}
 )
 
-// previewColumns name the values as sent: owr_api_ and the field as a
-// mapping file spells it (owr_api_address.street).
-var previewColumns = func() []string {
-	names := mapping.FieldNames()
-	for i, n := range names {
-		names[i] = "owr_api_" + n
+// previewColumns names the values as sent after the columns before: owr_api_
+// and the field as a mapping file spells it (owr_api_address.street).
+func previewColumns(before []string, p mapping.Preview) []string {
+	cols := append([]string(nil), before...)
+	for _, n := range p.Names() {
+		cols = append(cols, "owr_api_"+n)
 	}
-	return names
-}()
+	return cols
+}
 
 // inputColumns lists the positions of the input columns that are copied into
 // outputs: every column but our own owr_* ones.

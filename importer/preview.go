@@ -32,16 +32,16 @@ func (m *migration) recordMapping(j *ledger.Journal, mp *mapping.Mapping) error 
 
 // previewMapper maps the rows of the complete result for its owr_api_*
 // columns, with the mapping the newest run recorded, bound to the original
-// export's header. When that mapping is gone or changed since, the columns
-// stay empty and the note says why: values through another mapping would
-// not be the values sent.
-func (m *migration) previewMapper(header []string) (*mapping.Mapper, string) {
+// export's header. When that mapping is gone or changed since, the results
+// have no such columns and the note says why: values through another
+// mapping would not be the values sent.
+func (m *migration) previewMapper(header []string) (mapping.Preview, *mapping.Mapper, string) {
 	mf, ok := m.state.Mapping()
 	if !ok {
-		return nil, ""
+		return mapping.Preview{}, nil, ""
 	}
-	empty := func(why string) (*mapping.Mapper, string) {
-		return nil, fmt.Sprintf("the owr_api_ columns of the results are empty: the mapping file %s that the last run read %s; run again with --mapping to fill them in", mf.Path, why)
+	empty := func(why string) (mapping.Preview, *mapping.Mapper, string) {
+		return mapping.Preview{}, nil, fmt.Sprintf("the results have no owr_api_ columns (the values as sent): the mapping file %s that the last run read %s; the next run with --mapping adds them again", mf.Path, why)
 	}
 	sum, err := fileSHA256(mf.Path)
 	if err != nil {
@@ -58,5 +58,5 @@ func (m *migration) previewMapper(header []string) (*mapping.Mapper, string) {
 	if err != nil {
 		return empty("does not fit the original export")
 	}
-	return b.NewMapper(), ""
+	return b.Preview(), b.NewMapper(), ""
 }

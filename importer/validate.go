@@ -51,11 +51,12 @@ func Validate(ctx context.Context, in Input) (*Summary, error) {
 	}
 	removeStaleOlder(out, staleAfter)
 	keep := inputColumns(src.Header())
-	w, err := createResultFile(src, out, keep, validateResultColumns, "Checked rows", true)
+	preview := binding.Preview()
+	w, err := createResultFile(src, out, keep, previewColumns(validateResultColumns, preview), "Checked rows", true)
 	if err != nil {
 		return nil, err
 	}
-	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding, src), problems: newTally()}
+	vp := &validatePass{src: src, keep: keep, w: w, chk: newChecker(binding, src), problems: newTally(), preview: preview}
 	vp.enc, _ = w.(report.RowEncoder)
 	if vp.enc != nil {
 		vp.validVerdict = vp.enc.AppendCells(nil, []string{string(row.StatusValid), ""}, verdictCols)
@@ -160,6 +161,7 @@ type validatePass struct {
 	// valid row without a problem, the common case, encoded once for all.
 	validVerdict []byte
 	chk          *checker // workers use chk.dups.keysOf only
+	preview      mapping.Preview
 
 	rows     int
 	counts   [3]int // valid, invalid, duplicate
@@ -185,7 +187,7 @@ type mappedRow struct {
 	keys     dupKeys
 	list     []mapping.Problem
 	problems string   // verdict.problemText
-	sent     []string // without a report.RowEncoder: the values as sent (previewColumns)
+	sent     []string // without a report.RowEncoder: the values as sent (preview)
 	lastAt   int      // with a report.RowEncoder: where the status cell starts in enc,
 	sentAt   int      // where the values as sent start,
 	end      int      // and where the row ends
@@ -197,7 +199,7 @@ type mappedRow struct {
 func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 	b.rows, b.enc = b.rows[:0], b.enc[:0]
 	var verdictCells [2]string
-	sent := make([]string, 0, len(previewColumns))
+	sent := make([]string, 0, len(vp.preview.Names()))
 	for _, rec := range b.recs {
 		c, list := mapper.Apply(rec.Values)
 		list = vp.chk.long.check(rec, list)
@@ -210,7 +212,7 @@ func (vp *validatePass) mapBatch(mapper *mapping.Mapper, b *validateBatch) {
 			r.problems = v.problemText(cellNamer(vp.src, rec.Row))
 		}
 		if vp.enc == nil {
-			r.sent = c.AppendValues(nil)
+			r.sent = vp.preview.AppendValues(nil, &c)
 		} else {
 			b.enc = vp.enc.AppendCells(b.enc, rec.Values, vp.keep)
 			b.enc = vp.enc.AppendRowNumber(b.enc, rec.Row)
@@ -290,16 +292,20 @@ func (vp *validatePass) settleBatch(b *validateBatch) error {
 	return nil
 }
 
-// appendSent encodes a row's values as sent (previewColumns) and ends the
-// row: the id as digits straight into the row, the other fields through
-// scratch.
+// appendSent encodes a row's values as sent (the preview's fields) and
+// ends the row: the id as digits straight into the row, the other fields
+// through scratch.
 func (vp *validatePass) appendSent(dst []byte, c *mapping.Customer, scratch []string) []byte {
-	if c.ExtCustomerID != 0 {
+	text := vp.preview.AppendTextValues(scratch, c)
+	switch {
+	case len(text) == 0: // the id is the last cell
+		return vp.enc.AppendLast(dst, vp.preview.AppendValues(scratch, c))
+	case c.ExtCustomerID != 0:
 		dst = vp.enc.AppendRowNumber(dst, int(c.ExtCustomerID))
-	} else {
+	default:
 		dst = vp.enc.AppendCells(dst, emptyCell, emptyCols)
 	}
-	return vp.enc.AppendLast(dst, c.AppendTextValues(scratch))
+	return vp.enc.AppendLast(dst, text)
 }
 
 // emptyCell and emptyCols encode one empty cell with AppendCells.

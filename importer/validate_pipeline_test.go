@@ -61,8 +61,9 @@ func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 	}
 	defer src.Close()
 	keep := inputColumns(src.Header())
+	preview := binding.Preview()
 	w, err := report.CreateResultFile(out, report.WriterOptions{
-		Format: row.FormatCSV, Delimiter: src.Delimiter(), Header: outputHeader(src.Header(), keep, validateResultColumns),
+		Format: row.FormatCSV, Delimiter: src.Delimiter(), Header: outputHeader(src.Header(), keep, previewColumns(validateResultColumns, preview)),
 		OwrFrom: len(keep), StatusCol: len(keep) + 1, OKStatuses: okStatuses,
 	})
 	if err != nil {
@@ -80,7 +81,7 @@ func referenceValidate(t *testing.T, in, out string) map[row.Status]int {
 		}
 		v := chk.check(rec)
 		counts[v.Status]++
-		extra := v.Customer.AppendValues([]string{strconv.Itoa(rec.Row), string(v.Status), v.message(cellNamer(src, rec.Row))})
+		extra := preview.AppendValues([]string{strconv.Itoa(rec.Row), string(v.Status), v.message(cellNamer(src, rec.Row))}, &v.Customer)
 		if err := w.Write(outputRow(rec.Values, keep, extra...)); err != nil {
 			t.Fatal(err)
 		}

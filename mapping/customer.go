@@ -41,22 +41,30 @@ func FieldNames() []string {
 	return append([]string(nil), fieldNames[:]...)
 }
 
-// AppendValues appends the customer's values as they are sent, one per
-// field in FieldNames order: the id as digits ("" when not set), the other
-// fields as their text.
-func (c *Customer) AppendValues(dst []string) []string {
-	id := ""
-	if c.ExtCustomerID != 0 {
-		id = strconv.FormatInt(c.ExtCustomerID, 10)
-	}
-	return c.AppendTextValues(append(dst, id))
-}
-
-// AppendTextValues appends the values of every field after extCustomerId,
-// in FieldNames order: for a caller that writes the id's digits itself
-// rather than make a string of them for every row.
-func (c *Customer) AppendTextValues(dst []string) []string {
+// value is the text a field of c is sent as; the id as digits, "" when not
+// set.
+func (c *Customer) value(f field) string {
 	a := &c.Address
-	return append(dst, c.ExtCustomerNumber, c.Name, c.EnterpriseNumber,
-		a.Street, a.StreetNumber, a.City, a.PostalCode, a.Country)
+	switch f {
+	case fExtCustomerID:
+		if c.ExtCustomerID == 0 {
+			return ""
+		}
+		return strconv.FormatInt(c.ExtCustomerID, 10)
+	case fExtCustomerNumber:
+		return c.ExtCustomerNumber
+	case fName:
+		return c.Name
+	case fEnterpriseNumber:
+		return c.EnterpriseNumber
+	case fStreet:
+		return a.Street
+	case fStreetNumber:
+		return a.StreetNumber
+	case fCity:
+		return a.City
+	case fPostalCode:
+		return a.PostalCode
+	}
+	return a.Country
 }
