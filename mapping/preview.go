@@ -38,7 +38,6 @@ func (p Preview) Names() []string {
 	return names
 }
 
-
 // AppendValues appends c's value of each field of the preview, as sent.
 func (p Preview) AppendValues(dst []string, c *Customer) []string {
 	for _, f := range p.fields {
