@@ -1,12 +1,11 @@
 package main
 
 import (
-	"archive/zip"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"owr-import/importer/source"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -112,79 +111,12 @@ func completeSheet(_ *cobra.Command, args []string, toComplete string) ([]cobra.
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, name := range workbookSheets(expandHome(args[0])) {
+	for _, name := range source.VisibleSheets(expandHome(args[0])) {
 		if strings.HasPrefix(strings.ToLower(name), strings.ToLower(toComplete)) {
 			out = append(out, name)
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
-}
-
-// maxWorkbookPart bounds what is read of a workbook's sheet list: a real one
-// is a few kilobytes, and a shell waits for the answer.
-const maxWorkbookPart = 4 << 20
-
-// workbookSheets lists the visible sheets of an .xlsx in workbook order by
-// reading only its workbook part, so a large export answers at once. A file
-// that is not a readable workbook gives nil; this never panics.
-func workbookSheets(path string) (names []string) {
-	defer func() {
-		if recover() != nil {
-			names = nil
-		}
-	}()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if !strings.EqualFold(f.Name, "xl/workbook.xml") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil
-		}
-		defer rc.Close()
-		return sheetNames(io.LimitReader(rc, maxWorkbookPart))
-	}
-	return nil
-}
-
-// sheetNames reads the <sheet name=".." state=".."> elements of a workbook
-// part, leaving out hidden sheets; nil when the part does not parse.
-func sheetNames(r io.Reader) []string {
-	dec := xml.NewDecoder(r)
-	var names []string
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil // a workbook part always closes <sheets>
-		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			if el.Name.Local != "sheet" {
-				continue
-			}
-			var name, state string
-			for _, a := range el.Attr {
-				switch a.Name.Local {
-				case "name":
-					name = a.Value
-				case "state":
-					state = a.Value
-				}
-			}
-			if name != "" && state != "hidden" && state != "veryHidden" {
-				names = append(names, name)
-			}
-		case xml.EndElement:
-			if el.Name.Local == "sheets" {
-				return names
-			}
-		}
-	}
 }
 
 // expandHome turns a leading ~ into the home folder: a shell leaves it as

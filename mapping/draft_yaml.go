@@ -163,6 +163,10 @@ func draftValue(df DraftField) string {
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
+// YAMLScalar writes s as a YAML scalar that reads back as exactly s (see
+// yamlScalar): for other writers of mapping files, such as the studio.
+func YAMLScalar(s string) string { return yamlScalar(s) }
+
 // yamlScalar writes s as a YAML scalar that reads back as exactly s, in
 // block and in flow context: plain when it is only letters, digits, spaces
 // and harmless punctuation and cannot be taken for a number, boolean or null;

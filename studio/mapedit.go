@@ -2,9 +2,9 @@ package studio
 
 import (
 	"net/http"
-	"os"
 	"path/filepath"
 
+	"owr-import/importer/report"
 	"owr-import/mapping"
 )
 
@@ -76,27 +76,9 @@ func (s *session) save() (string, error) {
 	if _, err := mapping.Parse(s.mappingPath, data); err != nil {
 		return "", err
 	}
-	if err := writeAtomic(s.mappingPath, data); err != nil {
+	if err := report.WriteFileAtomic(s.mappingPath, data); err != nil {
 		return "", err
 	}
 	s.original, s.origModel, s.dirty = data, cloneModel(s.model), false
 	return s.mappingPath, nil
-}
-
-// writeAtomic writes a temporary file beside path and renames it over
-// path, so an interrupted save never leaves half a mapping.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mapping-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/goccy/go-yaml"
 
@@ -209,16 +208,16 @@ func (m *mapModel) sourceYAML() string {
 	s := m.Source
 	var parts []string
 	if s.Sheet != "" {
-		parts = append(parts, "sheet: "+yamlScalar(s.Sheet))
+		parts = append(parts, "sheet: "+mapping.YAMLScalar(s.Sheet))
 	}
 	if s.HeaderRow > 0 {
 		parts = append(parts, "header_row: "+strconv.Itoa(s.HeaderRow))
 	}
 	if s.Delimiter != "" {
-		parts = append(parts, "delimiter: "+yamlScalar(s.Delimiter))
+		parts = append(parts, "delimiter: "+mapping.YAMLScalar(s.Delimiter))
 	}
 	if s.Encoding != "" {
-		parts = append(parts, "encoding: "+yamlScalar(s.Encoding))
+		parts = append(parts, "encoding: "+mapping.YAMLScalar(s.Encoding))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -231,14 +230,14 @@ func (m *mapModel) sourceYAML() string {
 func (f fieldMap) valueYAML() string {
 	plain := len(f.Columns) == 1 && f.Default == "" && len(f.Transforms) == 0 && len(f.Values) == 0 && !f.Warning
 	if plain {
-		return yamlScalar(f.Columns[0])
+		return mapping.YAMLScalar(f.Columns[0])
 	}
 	var parts []string
 	switch {
 	case f.Const:
-		parts = append(parts, "value: "+yamlScalar(f.Value))
+		parts = append(parts, "value: "+mapping.YAMLScalar(f.Value))
 	case len(f.Columns) == 1:
-		parts = append(parts, "column: "+yamlScalar(f.Columns[0]))
+		parts = append(parts, "column: "+mapping.YAMLScalar(f.Columns[0]))
 	default:
 		parts = append(parts, "columns: "+yamlList(f.Columns))
 		if f.Join != "" {
@@ -249,7 +248,7 @@ func (f fieldMap) valueYAML() string {
 		parts = append(parts, "transform: "+yamlList(f.Transforms))
 	}
 	if f.Default != "" {
-		parts = append(parts, "default: "+yamlScalar(f.Default))
+		parts = append(parts, "default: "+mapping.YAMLScalar(f.Default))
 	}
 	if f.Warning {
 		parts = append(parts, "severity: warning")
@@ -258,9 +257,9 @@ func (f fieldMap) valueYAML() string {
 		var vs []string
 		for _, v := range f.Values {
 			if v.Invalid != "" {
-				vs = append(vs, yamlScalar(v.From)+": { invalid: "+yamlScalar(v.Invalid)+" }")
+				vs = append(vs, mapping.YAMLScalar(v.From)+": { invalid: "+mapping.YAMLScalar(v.Invalid)+" }")
 			} else {
-				vs = append(vs, yamlScalar(v.From)+": { value: "+yamlScalar(v.To)+" }")
+				vs = append(vs, mapping.YAMLScalar(v.From)+": { value: "+mapping.YAMLScalar(v.To)+" }")
 			}
 		}
 		parts = append(parts, "values: { "+strings.Join(vs, ", ")+" }")
@@ -271,39 +270,7 @@ func (f fieldMap) valueYAML() string {
 func yamlList(items []string) string {
 	q := make([]string, len(items))
 	for i, it := range items {
-		q[i] = yamlScalar(it)
+		q[i] = mapping.YAMLScalar(it)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
-}
-
-// yamlScalar writes s as a scalar that reads back as exactly s: plain when
-// it is only letters, digits, spaces and harmless punctuation and cannot
-// be taken for a number, boolean or null; double-quoted otherwise. (The
-// mapping package's drafts follow the same rule.)
-func yamlScalar(s string) string {
-	if plainSafe(s) {
-		return s
-	}
-	return strconv.Quote(s)
-}
-
-func plainSafe(s string) bool {
-	if s == "" || s != strings.TrimSpace(s) {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case unicode.IsLetter(r):
-		case i == 0:
-			return false
-		case unicode.IsDigit(r), r == ' ', r == '-', r == '_', r == '.', r == '/', r == '(', r == ')':
-		default:
-			return false
-		}
-	}
-	switch strings.ToLower(s) {
-	case "y", "yes", "n", "no", "true", "false", "on", "off", "null":
-		return false
-	}
-	return true
 }

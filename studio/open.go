@@ -54,7 +54,7 @@ func (s *session) handleOpen(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, msg.noFile, req.File, s.dir)
 		return
 	}
-	sheets := workbookSheets(path)
+	sheets := source.VisibleSheets(path)
 	if req.Sheet != "" && !containsFold(sheets, req.Sheet) {
 		fail(w, http.StatusBadRequest, msg.sheetGone, req.Sheet, req.File)
 		return

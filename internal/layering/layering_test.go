@@ -23,7 +23,7 @@ var allowed = map[string][]string{
 	"owr-import/importer": {"mapping", "internal/display", "internal/clock", "importer/row", "importer/source", "importer/report",
 		"importer/ledger", "importer/owrapi", "importer/send", "importer/pagereport"},
 	"owr-import/importer/pagereport": {"importer/row", "importer/ledger", "importer/report", "internal/display"},
-	"owr-import/studio": {"importer", "mapping", "importer/source", "importer/ledger", "importer/row", "importer/owrapi",
+	"owr-import/studio": {"importer", "mapping", "importer/source", "importer/ledger", "importer/report", "importer/row", "importer/owrapi",
 		"importer/send", "internal/display", "internal/clock", "sandbox"},
 	"owr-import/internal/benchdata":   nil,
 	"owr-import/internal/sandboxtest": {"sandbox"},
