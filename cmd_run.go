@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"owr-import/importer"
 	"owr-import/mapping"
@@ -34,8 +35,7 @@ type runOptions struct {
 	*streams
 }
 
-// newRunCmd is `owr-import run`: its help, then one line per flag. It is
-// longer than most functions only because run has that many flags; the
+// newRunCmd is `owr-import run`: its help and its flags (addFlags); the
 // work is in runRun.
 func newRunCmd(s *streams) *cobra.Command {
 	o := &runOptions{streams: s}
@@ -75,7 +75,16 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 			return runRun(cmd.Context(), o)
 		},
 	}
-	f := cmd.Flags()
+	o.addFlags(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("mapping", completeMapping)
+	_ = cmd.RegisterFlagCompletionFunc("env", completeEnv)
+	_ = cmd.RegisterFlagCompletionFunc("sheet", completeSheet)
+	_ = cmd.MarkFlagRequired("mapping")
+	return cmd
+}
+
+// addFlags defines run's flags, one line each.
+func (o *runOptions) addFlags(f *pflag.FlagSet) {
 	mappingFlag(f, &o.mappingPath)
 	targetFlags(f, &o.env, &o.baseURL)
 	f.BoolVar(&o.useSandbox, "sandbox", false, "send to a sandbox started inside this process (no keys, nothing leaves the computer)")
@@ -100,11 +109,6 @@ Exit code 0 when every row was created or skipped, 1 when some were not,
 	f.StringVar(&o.maxInvalid, "max-invalid", "20%", "send nothing when more rows than this are invalid: a share (20%) or a number of rows (50)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar or progress lines")
 	summaryFlag(f, &o.summaryJSON)
-	_ = cmd.RegisterFlagCompletionFunc("mapping", completeMapping)
-	_ = cmd.RegisterFlagCompletionFunc("env", completeEnv)
-	_ = cmd.RegisterFlagCompletionFunc("sheet", completeSheet)
-	_ = cmd.MarkFlagRequired("mapping")
-	return cmd
 }
 
 func runRun(ctx context.Context, o *runOptions) error {

@@ -46,14 +46,8 @@ func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
 	if !ok {
 		return nil, noMigration
 	}
-	sum := &Summary{Command: "status", Input: orig.Path, HeaderRow: orig.HeaderRow, Sheet: orig.Sheet, Notes: m.state.Notes}
-	for i, in := range m.state.Inputs() {
-		what := "fed back or corrected"
-		if i == 0 {
-			what = "the original export"
-		}
-		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s), first read %s", in.Name, what, in.At.Local().Format("2006-01-02 15:04")))
-	}
+	sum := &Summary{Command: "status", Input: orig.Path, HeaderRow: orig.HeaderRow, Sheet: orig.Sheet,
+		Notes: append(m.state.Notes, inputsFed(m.state.Inputs())...)}
 	paths, err := m.placeResults(orig, ledger.Input{}, sum)
 	if err != nil {
 		return nil, err
@@ -87,4 +81,17 @@ func Status(ctx context.Context, opts StatusOptions) (*Summary, error) {
 		sum.Notes = append(sum.Notes, fmt.Sprintf("%d row(s) still open: fix them in %s and feed it back to `owr-import run`", open, filepath.Base(files[1])))
 	}
 	return sum, nil
+}
+
+// inputsFed says which files fed the migration, the original export first.
+func inputsFed(inputs []ledger.Input) []string {
+	lines := make([]string, len(inputs))
+	for i, in := range inputs {
+		what := "fed back or corrected"
+		if i == 0 {
+			what = "the original export"
+		}
+		lines[i] = fmt.Sprintf("%s (%s), first read %s", in.Name, what, in.At.Local().Format("2006-01-02 15:04"))
+	}
+	return lines
 }

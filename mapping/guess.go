@@ -407,6 +407,13 @@ func guessColumns(header []string, rows [][]string) []guessCol {
 			c.role = roleStreet2
 		}
 	}
+	sampleColumns(cols, rows)
+	return cols
+}
+
+// sampleColumns gathers each column's sample values from the rows, leaving
+// out totals lines.
+func sampleColumns(cols []guessCol, rows [][]string) {
 	for _, row := range rows {
 		if isFooterRow(row) {
 			continue
@@ -423,7 +430,6 @@ func guessColumns(header []string, rows [][]string) []guessCol {
 			}
 		}
 	}
-	return cols
 }
 
 func (p exportProfile) matches(present map[string]bool) bool {
