@@ -102,6 +102,7 @@ func TestWorkbookExportSendsWhatExcelShows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	slices.SortFunc(stored, func(a, b sandbox.StoredCustomer) int { return int(a.ExtCustomerID - b.ExtCustomerID) })
 	var got []string
 	for _, s := range stored {
 		if s.ExtCustomerID == 990001 {
