@@ -94,6 +94,7 @@ func hostileInputs() []hostileInput {
 			writeBytes(b.Bytes())(t, p)
 		}, want: "row 5002", initOK: true},
 		{name: "zip bomb named .xlsx", file: "bomb.xlsx", make: writeZipBomb, want: "bomb.xlsx"},
+		{name: "workbook of 200,000 empty parts", file: "parts.xlsx", make: writeManyParts, want: "10,000"},
 		{name: "truncated workbook", file: "cut.xlsx", make: func(t *testing.T, p string) {
 			data, err := os.ReadFile("samples/customers.xlsx")
 			if err != nil {
@@ -221,6 +222,26 @@ func runHostile(t *testing.T, bin string, args []string, want string) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// writeManyParts writes a workbook of 200,000 empty entries: 20 MB whose
+// zip directory alone would cost the zip reader about 50 MB.
+func writeManyParts(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	for i := range 200_000 {
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("xl/media/p%d.bin", i), Method: zip.Store}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // writeZipBomb writes a workbook whose sheet inflates to about 2 GB from a

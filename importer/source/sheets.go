@@ -1,7 +1,6 @@
 package source
 
 import (
-	"archive/zip"
 	"encoding/xml"
 	"io"
 	"path/filepath"
@@ -25,7 +24,7 @@ func VisibleSheets(path string) (names []string) {
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".xlsx" && ext != ".xlsm" {
 		return nil
 	}
-	zr, err := zip.OpenReader(path)
+	zr, err := openZip(path)
 	if err != nil {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -341,10 +340,9 @@ func checkWorkbookKind(path string, kind fileKind) error {
 		}
 		return inputErr(path, "the file is not an Excel workbook, or it is damaged", hintSaveAs, nil)
 	}
-	zr, err := zip.OpenReader(path)
+	zr, err := openZip(path)
 	if err != nil {
-		return inputErr(path, "the workbook is damaged or incomplete (was a download or copy cut short?)",
-			"Copy it again, or open it in your spreadsheet program and save it as .xlsx or .csv.", err)
+		return err
 	}
 	defer zr.Close()
 	var workbook, binary, openDocument bool

@@ -109,10 +109,9 @@ func (p *workbookPlan) cleanup() { os.Remove(p.path) }
 
 // inspectWorkbook checks the workbook at path as explained above.
 func inspectWorkbook(path string) (*workbookPlan, error) {
-	zr, err := zip.OpenReader(path)
+	zr, err := openZip(path)
 	if err != nil {
-		return nil, inputErr(path, "the workbook is damaged or incomplete (was a download or copy cut short?)",
-			"Copy it again, or open it in your spreadsheet program and save it as .xlsx or .csv.", err)
+		return nil, err
 	}
 	defer zr.Close()
 	parts, err := keptParts(path, zr.File)
