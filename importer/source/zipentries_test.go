@@ -2,6 +2,7 @@ package source
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -54,4 +55,31 @@ func TestWorkbookWithTooManyEntries(t *testing.T) {
 	if n, ok := zipEntries(writeManyEntries(t, 3)); !ok || n != 4 {
 		t.Errorf("zipEntries = %d, %v; want 4", n, ok)
 	}
+}
+
+// FuzzZipEntries: the count read from the end record never panics, and
+// whenever the zip reader accepts the file, it is the number of entries
+// the reader lists, so the limit judges the directory the reader reads.
+func FuzzZipEntries(f *testing.F) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"xl/workbook.xml", "xl/worksheets/sheet1.xml"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte("<x/>"))
+	}
+	zw.SetComment("PK\x05\x06 a comment that looks like an end record")
+	zw.Close()
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x05\x06"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "f.xlsx")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		n, ok := zipEntries(p)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err == nil && (!ok || n != len(zr.File)) {
+			t.Fatalf("zipEntries = %d, %v; the zip reader lists %d entries", n, ok, len(zr.File))
+		}
+	})
 }
