@@ -65,17 +65,9 @@ func TestExportsSendExactlyTheExpectedBodies(t *testing.T) {
 // in golden, one JSON body per line in extCustomerId order.
 func compareSent(t *testing.T, srv *sandbox.Server, golden string) {
 	t.Helper()
-	stored, err := srv.Customers(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.SortFunc(stored, func(a, b sandbox.StoredCustomer) int { return int(a.ExtCustomerID - b.ExtCustomerID) })
 	var got strings.Builder
-	for _, s := range stored {
-		body, _ := json.Marshal(mapping.Customer{ExtCustomerID: s.ExtCustomerID, ExtCustomerNumber: s.ExtCustomerNumber,
-			Name: s.Name, EnterpriseNumber: s.EnterpriseNumber, Address: mapping.Address(s.Address)})
-		got.Write(body)
-		got.WriteByte('\n')
+	for _, body := range storedBodies(t, srv) {
+		got.WriteString(body + "\n")
 	}
 	if *updateSent {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -92,6 +84,24 @@ func compareSent(t *testing.T, srv *sandbox.Server, golden string) {
 	if got.String() != string(want) {
 		t.Errorf("bodies sent differ from %s:\n got:\n%s\nwant:\n%s", golden, got.String(), want)
 	}
+}
+
+// storedBodies are the customers the sandbox stored, each as the JSON body
+// that created it, in extCustomerId order.
+func storedBodies(t *testing.T, srv *sandbox.Server) []string {
+	t.Helper()
+	stored, err := srv.Customers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(stored, func(a, b sandbox.StoredCustomer) int { return int(a.ExtCustomerID - b.ExtCustomerID) })
+	bodies := make([]string, len(stored))
+	for i, s := range stored {
+		body, _ := json.Marshal(mapping.Customer{ExtCustomerID: s.ExtCustomerID, ExtCustomerNumber: s.ExtCustomerNumber,
+			Name: s.Name, EnterpriseNumber: s.EnterpriseNumber, Address: mapping.Address(s.Address)})
+		bodies[i] = string(body)
+	}
+	return bodies
 }
 
 // namesAColumn reports whether a message names one of the header's columns.
